@@ -1,0 +1,152 @@
+"""The functions a notebook user calls; the CLI (and later the web app) call these.
+
+    >>> import incidentwatch.api as iw
+    >>> report = iw.ingest(["reports/"], db="sqlite:///desk.db")
+    >>> report.ingested, report.duplicates, len(report.rejected)
+    >>> incidents = list(iw.incidents(db="sqlite:///desk.db"))
+    >>> iw.export("jsonl", "out.jsonl", db="sqlite:///desk.db")
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from . import export as _export
+from .extract.pipeline import extract_articles
+from .fuse import fuse
+from .ingest import Rejection, read_paths
+from .model import Article, Mention
+from .store import Store
+
+
+@dataclass
+class IngestReport:
+    ingested: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    mentions: int = 0
+    incidents_touched: int = 0
+    duplicate_ids: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 3 if self.rejected else 0
+
+
+def open_store(db: str | Store | None = None) -> Store:
+    return db if isinstance(db, Store) else Store(db)
+
+
+def _refuse(store: Store, new: list[Mention]) -> int:
+    """Re-fuse the neighbourhood of newly stored mentions and replace its incidents."""
+    if not new:
+        return 0
+    near = {m.id: m for m in store.mentions_near(new)}
+    near.update({m.id: m for m in new})
+    near.update({m.id: m for m in store.mentions_of_incidents_with(near)})
+    incidents = fuse(list(near.values()))
+    store.replace_incidents(near.keys(), incidents)
+    return len(incidents)
+
+
+def ingest(paths: Iterable[str | os.PathLike], db: str | Store | None = None,
+           on_event: Callable[[str, object], None] | None = None, batch_size: int = 16) -> IngestReport:
+    """Read, extract and store every article under `paths`; fuse the new mentions into incidents.
+
+    `on_event(kind, item)` is called with ("ingested", Article), ("duplicate", Article)
+    or ("rejected", Rejection) as the batch goes, for progress display.
+    """
+    store = open_store(db)
+    report = IngestReport()
+    emit = on_event or (lambda kind, item: None)
+    new_mentions: list[Mention] = []
+    seen_in_batch: set[str] = set()
+
+    def fresh_articles() -> Iterator[Article]:
+        for item in read_paths(paths):
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+                emit("rejected", item)
+                continue
+            dup = store.find_duplicate(item)
+            if dup or item.id in seen_in_batch:
+                report.duplicates += 1
+                report.duplicate_ids.append(dup or item.id)
+                emit("duplicate", item)
+                continue
+            seen_in_batch.add(item.id)
+            yield item
+
+    for article, mentions in extract_articles(fresh_articles(), batch_size=batch_size):
+        try:
+            store.add_article(article, mentions)
+        except Exception as e:  # one article's failure must not lose the others
+            rej = Rejection(article.source or article.id, f"could not be stored ({type(e).__name__}: {e})")
+            report.rejected.append(rej)
+            emit("rejected", rej)
+            continue
+        report.ingested += 1
+        report.mentions += len(mentions)
+        new_mentions.extend(mentions)
+        emit("ingested", article)
+        if len(new_mentions) >= 200:
+            report.incidents_touched += _refuse(store, new_mentions)
+            new_mentions = []
+    report.incidents_touched += _refuse(store, new_mentions)
+    return report
+
+
+def incidents(db: str | Store | None = None, country: str | None = None,
+              since: dt.date | None = None) -> Iterator[dict]:
+    """Incidents as export records (see README: the JSONL contract), in date order."""
+    yield from open_store(db).incidents(country=country, since=since)
+
+
+def incident(incident_id: str, db: str | Store | None = None) -> dict | None:
+    return open_store(db).incident(incident_id)
+
+
+def export(fmt: str, out: str | os.PathLike | None = None, db: str | Store | None = None,
+           country: str | None = None, since: dt.date | None = None) -> int:
+    """Write incidents to a file (or stdout when `out` is None or "-"); returns the count."""
+    records = incidents(db, country=country, since=since)
+    if out in (None, "-"):
+        import sys
+        return _export.write(fmt, records, sys.stdout)
+    path = Path(out)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        n = _export.write(fmt, records, f)
+    os.replace(tmp, path)
+    return n
+
+
+def sample_corpus() -> Path:
+    """The bundled sample reports (written by the incidentwatch team), as a directory path."""
+    src = resources.files("incidentwatch.data").joinpath("sample")
+    return Path(str(src))
+
+
+def demo(db: str | None = None, on_event=None) -> tuple[IngestReport, Store]:
+    """Ingest the sample corpus into a fresh database (a temporary one unless `db` is given)."""
+    if db is None:
+        tmpdir = tempfile.mkdtemp(prefix="incidentwatch-demo-")
+        db = f"sqlite:///{tmpdir}/demo.db"
+    store = Store(db)
+    sample = sample_corpus()
+    files = [p for p in sorted(sample.iterdir()) if p.suffix in (".txt", ".html", ".jsonl", ".xml")]
+    report = ingest(files, db=store, on_event=on_event)
+    return report, store
+
+
+def cleanup_demo(store: Store) -> None:
+    path = store.url.removeprefix("sqlite:///")
+    store.close()
+    if "incidentwatch-demo-" in path:
+        shutil.rmtree(os.path.dirname(path), ignore_errors=True)

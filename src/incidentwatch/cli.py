@@ -1,0 +1,215 @@
+"""The `incidentwatch` command: a thin skin over incidentwatch.api.
+
+Exit status: 0 when all went well, 3 when some input was rejected, 2 for usage errors.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import api
+from .extract.nlp import ModelMissing
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn news reports about militant attacks into a traceable incident database.")
+out = Console()
+err = Console(stderr=True)
+
+DbOption = typer.Option(None, "--db", envvar="INCIDENTWATCH_DB",
+                        help="Database URL or SQLite path (default ./incidentwatch.db).")
+
+
+class Format(str, enum.Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    geojson = "geojson"
+
+
+def _figure(f: dict | None) -> str:
+    f = f or {}
+    best, lo, hi = f.get("best"), f.get("min"), f.get("max")
+    if best is None:
+        return "–"
+    if lo is not None and hi is not None and lo != hi:
+        return f"{best} ({lo}–{hi})"
+    if lo is not None and hi is None and lo == best:
+        return f"{best}+"
+    return str(best)
+
+
+def _place(inc: dict) -> str:
+    return ", ".join(x for x in (inc.get("city"), inc.get("admin1"), inc.get("country")) if x) or "–"
+
+
+def _progress_events(progress: Progress | None, task):
+    counts = {"ingested": 0, "duplicate": 0, "rejected": 0}
+
+    def on_event(kind: str, item) -> None:
+        counts[kind] += 1
+        if kind == "rejected":
+            err.print(f"[red]rejected[/red] {escape(str(item))}", highlight=False, soft_wrap=True)
+        elif kind == "duplicate":
+            err.print(f"[yellow]duplicate[/yellow] {escape(item.source or item.id)}: already stored",
+                      highlight=False, soft_wrap=True)
+        if progress is not None:
+            progress.update(task, advance=1, description=f"{counts['ingested']} new, {counts['duplicate']} dup, "
+                                                         f"{counts['rejected']} rejected")
+    return on_event
+
+
+def _run_ingest(fn, *args, **kwargs):
+    show = err.is_terminal
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err, transient=True) if show else None
+    if progress is None:
+        return fn(*args, on_event=_progress_events(None, None), **kwargs)
+    with progress:
+        task = progress.add_task("reading", total=None)
+        return fn(*args, on_event=_progress_events(progress, task), **kwargs)
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (text, HTML, JSONL, RSS/Atom)."),
+           db: Optional[str] = DbOption):
+    """Read articles, extract incidents, and store them (each article in its own transaction)."""
+    try:
+        report = _run_ingest(api.ingest, paths, db=db)
+    except ModelMissing as e:
+        err.print(f"error: {e}")
+        raise typer.Exit(1)
+    err.print(f"{report.ingested} ingested, {report.duplicates} duplicate, {len(report.rejected)} rejected; "
+              f"{report.mentions} incident mentions", highlight=False)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def export(format: Format = typer.Option(Format.jsonl, "--format", "-f", help="jsonl, csv or geojson."),
+           output: Optional[str] = typer.Option(None, "-o", "--output", help="File to write (default stdout)."),
+           country: Optional[str] = typer.Option(None, help="Only incidents in this country."),
+           since: Optional[str] = typer.Option(None, help="Only incidents on or after this date (YYYY-MM-DD)."),
+           db: Optional[str] = DbOption):
+    """Write the incidents as JSON Lines, CSV (GTD-like columns) or GeoJSON."""
+    n = api.export(format.value, output, db=db, country=country, since=_date(since))
+    if output not in (None, "-"):
+        err.print(f"{n} incidents written to {escape(output)}", highlight=False)
+
+
+def _date(s: str | None) -> dt.date | None:
+    if not s:
+        return None
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise typer.BadParameter(f"{s!r} is not a date (YYYY-MM-DD)") from None
+
+
+def incidents_table(records: list[dict], title: str = "Incidents") -> Table:
+    table = Table(title=title, show_lines=False)
+    for col, kw in (("id", {"no_wrap": True}), ("date", {"no_wrap": True}), ("place", {}), ("attack", {}),
+                    ("target", {}), ("perpetrator / claimed", {}), ("killed", {"justify": "right"}),
+                    ("injured", {"justify": "right"}), ("sources", {"justify": "right"})):
+        table.add_column(col, **kw)
+    for inc in records:
+        who = ", ".join(inc.get("perpetrators") or []) or "unknown"
+        if inc.get("claimed_by"):
+            who += " (claimed)"
+        table.add_row(escape(inc["id"]), inc.get("date") or "?", escape(_place(inc)),
+                      escape(", ".join(inc.get("attack_types") or [])),
+                      escape(", ".join(inc.get("target_types") or [])), escape(who),
+                      _figure(inc.get("killed")), _figure(inc.get("injured")), str(len(inc.get("sources") or [])))
+    return table
+
+
+def timeline_text(records: list[dict]) -> list[str]:
+    lines = []
+    for inc in sorted(records, key=lambda i: i.get("date") or "9999"):
+        k = _figure(inc.get("killed"))
+        lines.append(f"{inc.get('date') or '????-??-??'}  {_place(inc):40.40s}  "
+                     f"{', '.join(inc.get('attack_types') or []) or 'attack':28.28s}  killed {k:>10s}  "
+                     f"{len(inc.get('sources') or [])} source(s)")
+    return lines
+
+
+@app.command("list")
+def list_(country: Optional[str] = None, since: Optional[str] = None, db: Optional[str] = DbOption):
+    """Print a table of incidents."""
+    records = list(api.incidents(db, country=country, since=_date(since)))
+    out.print(incidents_table(records))
+
+
+@app.command()
+def timeline(country: Optional[str] = None, since: Optional[str] = None, db: Optional[str] = DbOption):
+    """Print incidents in date order."""
+    for line in timeline_text(list(api.incidents(db, country=country, since=_date(since)))):
+        out.print(escape(line), highlight=False)
+
+
+@app.command()
+def show(incident_id: str, db: Optional[str] = DbOption):
+    """Print one incident's dossier: every field, its sources and its evidence."""
+    inc = api.incident(incident_id, db)
+    if inc is None:
+        err.print(f"no incident {escape(incident_id)!s}")
+        raise typer.Exit(1)
+    out.print(f"[bold]{escape(inc['id'])}[/bold]  {inc.get('date') or '?'}  {escape(_place(inc))}")
+    for key in ("attack_types", "target_types", "weapon_types", "perpetrators", "claimed_by"):
+        out.print(f"  {key:14s} {escape(', '.join(inc.get(key) or []) or '–')}", highlight=False)
+    for key in ("killed", "killed_perpetrators", "injured"):
+        out.print(f"  {key:14s} {_figure(inc.get(key))}", highlight=False)
+    if inc.get("claims"):
+        out.print("  responsibility:")
+        for c in inc["claims"]:
+            extra = ", ".join(x for x in (c.get("hedge"), f"source {c['source']}" if c.get("source") else None,
+                                         f"via {c['channel']}" if c.get("channel") else None) if x)
+            out.print(f"    {escape(c['status']):10s} {escape(c['actor'])}  {escape(extra)}", highlight=False)
+    for field, values in (inc.get("conflicts") or {}).items():
+        shown = "; ".join(f"{v['value']} ({v['article_id']})" for v in values)
+        out.print(f"  [yellow]sources disagree on {field}[/yellow]: {escape(shown)}", highlight=False)
+    out.print("  sources:")
+    for s in inc.get("sources") or []:
+        out.print(f"    {escape(s['article_id'])} {s.get('published') or ''} {escape(s.get('url') or '')} "
+                  f"[{s.get('role', 'reported')}]", highlight=False)
+    out.print("  evidence:")
+    for e in inc.get("evidence") or []:
+        out.print(f"    {e['field']:20s} {escape(e['article_id'])}[{e['start']}:{e['end']}] "
+                  f"{escape(e['text'][:160])}", highlight=False)
+
+
+@app.command()
+def demo(db: Optional[str] = typer.Option(None, "--db", help="Keep the demo database here (default: temporary).")):
+    """Ingest the bundled sample reports into a fresh database and show what came out."""
+    try:
+        report, store = _run_ingest(api.demo, db)
+    except ModelMissing as e:
+        err.print(f"error: {e}")
+        raise typer.Exit(1)
+    records = list(api.incidents(store))
+    out.print(f"Sample corpus: {report.ingested} articles ingested, {report.duplicates} duplicates, "
+              f"{len(report.rejected)} rejected -> {len(records)} incidents", highlight=False)
+    out.print(incidents_table(records, title="Incidents from the sample reports"))
+    out.print("[bold]Timeline[/bold]")
+    for line in timeline_text(records):
+        out.print(escape(line), highlight=False)
+    if db is None:
+        api.cleanup_demo(store)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Per-article extraction: text -> Mentions, each field with its evidence."""

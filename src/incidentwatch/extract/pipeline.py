@@ -1,0 +1,257 @@
+"""Assemble per-article mentions from the field extractors.
+
+An article is read sentence by sentence.  Sentences with attack words make up
+the reported incident; a sentence that dates what it tells well before the
+reported incident ("Last December a group came under fire in Derbent") starts
+a background incident of its own.  Each field of a mention is filled from its
+incident's sentences and keeps the span that says it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from ..model import Article, Claim, Evidence, Figure, Mention
+from .actors import statements
+from .casualties import CasualtyFigure, combine, find_casualties
+from .dates import DateRef, find_dates, latest_absolute_date
+from .gazetteer import Place, gazetteer
+from .lexicon import matcher, pattern
+from .nlp import load_nlp
+from .places import PlaceMention, distance_km, find_place_mentions, resolve
+
+# "police said", "according to officials": the police here speak, they are not the target
+_SPEAKERS = re.compile(
+    r"\b(?:police|officials?|officers?|authorities|government|ministry|governor|security forces|prosecutors?|"
+    r"investigators?|spokesm[ae]n|spokeswoman|law enforcement(?: source)?|police official|police chief)"
+    r"(?:\s+\w+){0,2}\s+(?:said|say|says|told|reported|confirmed|stated|added|announced|declared|warned|"
+    r"believe|suspect|were sent|was sent|arrived|rushed|cordoned|evacuated|stormed|launched|responded|"
+    r"are investigating|is investigating|opened)\b|\baccording to (?:the )?(?:\w+\s){0,2}"
+    r"(?:police|officials?|authorities|ministry|governor|government)\b", re.I)
+_HEADLINE_MAX = 200
+BACKGROUND_GAP_DAYS = 6
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    strong: int = 0
+    weak: int = 0
+    not_attack: bool = False
+    accidental: bool = False
+    dates: list[DateRef] = field(default_factory=list)
+    casualties: list[CasualtyFigure] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def attack(self) -> bool:
+        return (self.strong or self.weak) > 0 and not self.not_attack
+
+
+def _analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
+    mentions = resolve(find_place_mentions(doc))
+    strong, weak = pattern("triggers", "strong"), pattern("triggers", "weak")
+    not_attack, accidental = pattern("not_attack", "cues"), pattern("not_attack", "accidental")
+    out = []
+    for i, sent in enumerate(doc.sents):
+        text = sent.text
+        if not text.strip():
+            continue
+        s = Sentence(i, sent.start_char, sent.end_char, text)
+        s.strong = len(strong.findall(text))
+        s.weak = len(weak.findall(text))
+        s.not_attack = bool(not_attack.search(text))
+        s.accidental = bool(accidental.search(text))
+        s.dates = find_dates(text, anchor, sent.start_char)
+        s.casualties = find_casualties(text, sent.start_char)
+        s.places = [m for m in mentions if sent.start_char <= m.start < sent.end_char and m.place]
+        s.claims = statements(text, sent.start_char, article.id)
+        out.append(s)
+    return out
+
+
+def is_attack_report(sents: list[Sentence]) -> bool:
+    """Does the article report a militant attack (not an accident, a disaster, a court case)?"""
+    strong = sum(s.strong for s in sents if not s.not_attack)
+    weak = sum(s.weak for s in sents if not s.not_attack)
+    accidental = sum(1 for s in sents if s.accidental)
+    denial = sum(1 for s in sents if s.not_attack)
+    attack_sents = sum(1 for s in sents if s.attack)
+    if strong == 0:
+        return False
+    if accidental and strong < 4:
+        return False
+    if strong + weak < 3 or attack_sents < 2:
+        return False
+    return denial <= attack_sents * 1.5 or strong >= 4
+
+
+def _main_date(sents: list[Sentence], anchor: dt.date | None, published: dt.date | None):
+    """The reported incident's date: the first day-exact date in an attack sentence near publication."""
+    def near(ref: DateRef) -> bool:
+        if ref.date is None:
+            return False
+        if anchor is None:
+            return True
+        return anchor - dt.timedelta(days=BACKGROUND_GAP_DAYS) <= ref.date <= anchor + dt.timedelta(days=1)
+
+    for pool in ([s for s in sents if s.attack], sents[:6]):
+        for s in pool:
+            for ref in s.dates:
+                if ref.precision == "day" and near(ref):
+                    return ref, s
+    return None, None
+
+
+def _is_background(ref: DateRef, main: dt.date | None) -> bool:
+    if ref.date is None or main is None:
+        return False
+    end = ref.date_end or ref.date
+    return end < main - dt.timedelta(days=BACKGROUND_GAP_DAYS) or ref.date > main + dt.timedelta(days=BACKGROUND_GAP_DAYS)
+
+
+def _categories(section: str, sents: list[Sentence], article: Article, strip_speakers=False):
+    found: dict[str, Evidence] = {}
+    m = matcher(section)
+    for s in sents:
+        text = _SPEAKERS.sub(lambda x: " " * len(x.group(0)), s.text) if strip_speakers else s.text
+        for cat, a, b in m.finditer(text):
+            found.setdefault(cat, Evidence(section, article.id, s.start + a, s.start + b, s.text))
+    return found
+
+
+def _choose_place(sents: list[Sentence], title_end: int) -> tuple[Place | None, PlaceMention | None]:
+    """The most specific place the incident's sentences agree on."""
+    weight: Counter = Counter()
+    first: dict[Place, PlaceMention] = {}
+    for rank, s in enumerate(sents):
+        w = 2.0 if s.start < title_end else (1.5 if rank < 3 else 1.0)
+        if s.attack:
+            w *= 1.5
+        for m in s.places:
+            weight[m.place] += w * (0.3 if m.weak else 1.0)
+            first.setdefault(m.place, m)
+    if not weight:
+        return None, None
+    cities = [p for p in weight if p.kind == "city"]
+    if cities:
+        best = max(cities, key=lambda p: (weight[p], p.population))
+        # "Krasnogorsk, near Moscow": prefer the named town over the big city it is near
+        for p in cities:
+            if p is not best and p.population < best.population and weight[p] >= 0.5 * weight[best] \
+                    and distance_km(p, best) < 40:
+                best = p
+        # the city should agree with the regions and countries named most
+        countries = Counter()
+        for p, w in weight.items():
+            countries[p.cc] += w
+        top_cc = countries.most_common(1)[0][0]
+        if best.cc != top_cc:
+            alt = [p for p in cities if p.cc == top_cc]
+            if alt:
+                best = max(alt, key=lambda p: (weight[p], p.population))
+        return best, first[best]
+    regions = [p for p in weight if p.kind == "admin1"]
+    if regions:
+        best = max(regions, key=lambda p: weight[p])
+        return best, first[best]
+    best = max(weight, key=lambda p: weight[p])
+    return best, first[best]
+
+
+def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence], date_ref: DateRef | None,
+                   date_sentence: Sentence | None, fallback_date: dt.date | None, title_end: int) -> Mention:
+    ev: list[Evidence] = []
+    m = Mention(id=mid, article_id=article.id, role=role, published=article.published, url=article.url)
+    if date_ref is not None and date_ref.date:
+        m.date = date_ref.date
+        m.date_end = date_ref.date_end if date_ref.precision != "day" else None
+        m.date_precision = date_ref.precision
+        ev.append(Evidence("date", article.id, date_ref.start, date_ref.end, date_sentence.text))
+    elif fallback_date is not None:
+        m.date, m.date_precision = fallback_date, "day"  # reported the day it was published
+    attack_sents = [s for s in sents if s.attack or s.start < title_end]
+    place, pm = _choose_place(attack_sents or sents, title_end)
+    if place is None:
+        place, pm = _choose_place(sents, title_end)
+    if place is not None:
+        m.country = place.country
+        if place.kind in ("city", "admin1"):
+            m.admin1 = place.admin1
+        if place.kind == "city":
+            m.city = place.name
+        m.lat, m.lon = place.lat, place.lon
+        sent = next(s for s in sents if s.start <= pm.start < s.end)
+        ev.append(Evidence("place", article.id, pm.start, pm.end, sent.text))
+    for section, attr, strip in (("attack_types", "attack_types", False), ("target_types", "target_types", True),
+                                 ("weapon_types", "weapon_types", False)):
+        cats = _categories(section, attack_sents, article, strip_speakers=strip)
+        setattr(m, attr, sorted(cats))
+        ev.extend(cats.values())
+    figs: dict[str, list[Figure]] = defaultdict(list)
+    for s in sents:
+        for c in s.casualties:
+            m.figures.append({"kind": c.kind, **c.figure.to_dict(), "speculative": c.speculative,
+                              "start": c.start, "end": c.end})
+            if not c.speculative:
+                figs[c.kind].append(c.figure)
+                ev.append(Evidence(c.kind, article.id, c.start, c.end, s.text))
+    m.killed = combine(figs["killed"])
+    m.injured = combine(figs["injured"])
+    m.killed_perpetrators = combine(figs["killed_perpetrators"])
+    for s in sents:
+        m.claims.extend(s.claims)
+    groups_said = [c.actor for c in m.claims if c.status in ("claimed", "attributed")
+                   and c.actor not in ("Ukraine", "NATO", "United States", "Western intelligence services")]
+    m.perpetrators = list(dict.fromkeys(groups_said))
+    m.evidence = ev
+    return m
+
+
+def extract_article(article: Article, doc=None) -> list[Mention]:
+    """The incidents one article reports (role "reported") or recalls ("background")."""
+    if doc is None:
+        doc = load_nlp()(article.text)
+    anchor = article.published or latest_absolute_date(article.text)
+    sents = _analyse(article, doc, anchor)
+    if not sents or not is_attack_report(sents):
+        return []
+    title_end = len(article.title) if article.title and article.text.startswith(article.title) else 0
+    if not title_end and sents and len(sents[0].text) <= _HEADLINE_MAX and "\n" in article.text[sents[0].end:sents[0].end + 2]:
+        title_end = sents[0].end
+    ref, ref_sent = _main_date(sents, anchor, article.published)
+    main_date = ref.date if ref else article.published
+    main: list[Sentence] = []
+    background: dict[tuple, list[tuple[Sentence, DateRef]]] = defaultdict(list)
+    for s in sents:
+        far = [r for r in s.dates if _is_background(r, main_date)]
+        if far and (s.attack or s.casualties) and not any(r is ref for r in s.dates):
+            r = far[0]
+            key = (r.date.year, r.date.month) if r.precision != "year" else (r.date.year,)
+            background[key].append((s, r))
+        else:
+            main.append(s)
+    mentions = [_build_mention(article, f"{article.id}#0", "reported", main, ref, ref_sent,
+                               article.published, title_end)]
+    for n, (key, items) in enumerate(sorted(background.items()), start=1):
+        bs = [s for s, _ in items]
+        r = min((r for _, r in items), key=lambda r: {"day": 0, "week": 1, "month": 2, "year": 3}[r.precision])
+        bm = _build_mention(article, f"{article.id}#{n}", "background", bs, r,
+                            next(s for s, rr in items if rr is r), None, 0)
+        mentions.append(bm)
+    return mentions
+
+
+def extract_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterator[tuple[Article, list[Mention]]]:
+    """Mentions for each article, parsing in batches with nlp.pipe."""
+    nlp = load_nlp()
+    gazetteer()  # load before the first batch, not inside it
+    for doc, article in nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size):
+        yield article, extract_article(article, doc)

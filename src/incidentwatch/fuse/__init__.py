@@ -1,0 +1,4 @@
+"""Fusion: mentions of one real event, across articles, into one incident."""
+from .cluster import cluster, fuse
+
+__all__ = ["cluster", "fuse"]

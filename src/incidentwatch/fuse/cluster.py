@@ -1,0 +1,107 @@
+"""Group mentions into incidents.
+
+Two reported mentions are one incident when their dates are within a day (or
+one is undated) and their places agree (same city; or one names only the
+region or country the other's city lies in).  Coordinated attacks in two
+cities stay two incidents.  A background mention joins the incident it
+recalls when that incident's date lies in its date range and the place agrees.
+The result depends only on the set of mentions, never on their order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from ..extract.gazetteer import fold
+from ..model import Incident, Mention
+from .merge import merge
+
+
+def _span(m: Mention) -> tuple[dt.date, dt.date] | None:
+    if m.date is None:
+        return None
+    return m.date, m.date_end or m.date
+
+
+def dates_agree(a: Mention, b: Mention, slack: int = 1) -> bool:
+    sa, sb = _span(a), _span(b)
+    if sa is None or sb is None:
+        return True
+    d = dt.timedelta(days=slack)
+    return sa[0] - d <= sb[1] and sb[0] - d <= sa[1]
+
+
+def places_agree(a: Mention, b: Mention) -> bool:
+    if a.country and b.country and fold(a.country) != fold(b.country):
+        return False
+    if a.city and b.city:
+        return fold(a.city) == fold(b.city)
+    if a.admin1 and b.admin1:
+        return fold(a.admin1) == fold(b.admin1)
+    return bool(a.country and b.country)
+
+
+def same_incident(a: Mention, b: Mention) -> bool:
+    if a.date is None and b.date is None:
+        return bool(a.city and b.city) and places_agree(a, b)
+    return dates_agree(a, b) and places_agree(a, b)
+
+
+class _UnionFind:
+    def __init__(self, items):
+        self.parent = {i: i for i in items}
+
+    def find(self, x):
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def cluster(mentions: list[Mention]) -> list[list[Mention]]:
+    """Mentions grouped by incident, deterministic whatever the input order."""
+    ms = sorted({m.id: m for m in mentions}.values(), key=lambda m: m.id)
+    reported = [m for m in ms if m.role == "reported"]
+    background = [m for m in ms if m.role != "reported"]
+    uf = _UnionFind([m.id for m in ms])
+    # dated mentions first, so an undated one joins the incident it agrees with best
+    dated = [m for m in reported if m.date is not None]
+    undated = [m for m in reported if m.date is None]
+    for i, a in enumerate(dated):
+        for b in dated[i + 1:]:
+            if same_incident(a, b):
+                uf.union(a.id, b.id)
+    for u in undated:
+        fits = [d for d in dated if same_incident(u, d)]
+        exact = [d for d in fits if d.city and u.city and fold(d.city) == fold(u.city)] or fits
+        roots = sorted({uf.find(d.id) for d in exact})
+        if len(roots) == 1:
+            uf.union(u.id, roots[0])
+        elif not roots:
+            for v in undated:
+                if v.id < u.id and same_incident(u, v):
+                    uf.union(u.id, v.id)
+    for bm in background:
+        targets = sorted({uf.find(r.id) for r in reported if r.date and bm.date and dates_agree(bm, r, 0)
+                          and places_agree(bm, r)})
+        if len(targets) == 1:
+            uf.union(bm.id, targets[0])
+        else:
+            for other in background:
+                if other.id < bm.id and other.date and bm.date and dates_agree(bm, other, 0) and places_agree(bm, other):
+                    uf.union(bm.id, other.id)
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    for m in ms:
+        groups[uf.find(m.id)].append(m)
+    return [groups[k] for k in sorted(groups)]
+
+
+def fuse(mentions: list[Mention]) -> list[Incident]:
+    """Incidents from mentions: cluster, then merge each cluster's fields."""
+    return [merge(group) for group in cluster(mentions)]

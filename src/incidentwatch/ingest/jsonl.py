@@ -1,0 +1,55 @@
+"""JSON Lines: one article per line with id, url, published, title, text."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Iterator
+
+from ..model import Article
+from .decode import UndecodableError, decode_text
+from .errors import Rejected, Rejection
+from .metadata import date_from_url, parse_date, site_from_url
+from .text import article_from_text
+
+
+def _published(value) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return parse_date(str(value))
+
+
+def read(data: bytes, source: str) -> Iterator[Article | Rejection]:
+    try:
+        content = decode_text(data)
+    except UndecodableError as e:
+        raise Rejected(str(e)) from None
+    for n, line in enumerate(content.splitlines(), start=1):
+        where = f"{source}:{n}"
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield Rejection(where, f"invalid JSON ({e.msg} at column {e.colno})")
+            continue
+        if not isinstance(rec, dict):
+            yield Rejection(where, "not a JSON object")
+            continue
+        text = rec.get("text")
+        if not isinstance(text, str) or not text.strip():
+            yield Rejection(where, "no 'text' field with article text")
+            continue
+        url = rec.get("url") if isinstance(rec.get("url"), str) else None
+        published, how = _published(rec.get("published")), "field"
+        if published is None:
+            published, _ = date_from_url(url)
+            how = "url" if published else None
+        rid = rec.get("id")
+        yield article_from_text(
+            text.replace("\r\n", "\n"), where, fmt="jsonl",
+            id=str(rid) if rid not in (None, "") else None,
+            title=rec.get("title") if isinstance(rec.get("title"), str) else None,
+            url=url, site=site_from_url(url), published=published, published_source=how)

@@ -1,0 +1,194 @@
+"""The store: the only module that speaks SQL.
+
+SQLite at ./incidentwatch.db unless told otherwise (`--db URL` or the
+INCIDENTWATCH_DB environment variable); any SQLAlchemy URL works, PostgreSQL
+included.  The schema is created and upgraded by Alembic on open.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, delete, event, insert, or_, select, and_
+from sqlalchemy.engine import Engine
+
+from ..ingest.metadata import content_hash
+from ..model import Article, Incident, Mention
+from . import schema as t
+
+DEFAULT_URL = "sqlite:///incidentwatch.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def resolve_url(url: str | None) -> str:
+    """A URL from the argument, the environment, or the default; a bare path means SQLite."""
+    url = url or os.environ.get("INCIDENTWATCH_DB") or DEFAULT_URL
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Store:
+    def __init__(self, url: str | None = None):
+        self.url = resolve_url(url)
+        self.engine: Engine = create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.migrate()
+
+    def migrate(self) -> None:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- articles -----------------------------------------------------------
+    def find_duplicate(self, article: Article) -> str | None:
+        """The id of a stored article that is this one (same id, or same text), if any."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.articles.c.id).where(or_(
+                t.articles.c.id == article.id,
+                t.articles.c.content_hash == content_hash(article.text)))).first()
+        return row[0] if row else None
+
+    def add_article(self, article: Article, mentions: list[Mention]) -> None:
+        """Store one article with its mentions and their evidence, in one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(t.articles).values(
+                id=article.id, content_hash=content_hash(article.text), url=article.url, title=article.title,
+                text=article.text, published=article.published, published_source=article.published_source,
+                site=article.site, source=article.source, format=article.format, ingested_at=_now()))
+            for m in mentions:
+                conn.execute(insert(t.mentions).values(
+                    id=m.id, article_id=m.article_id, role=m.role, date=m.date, date_end=m.date_end,
+                    country=m.country, admin1=m.admin1, city=m.city, killed=m.killed.best,
+                    injured=m.injured.best, data=m.to_dict()))
+                if m.evidence:
+                    conn.execute(insert(t.evidence), [
+                        {"mention_id": m.id, "article_id": e.article_id, "field": e.field, "start": e.start,
+                         "end": e.end, "sentence": e.text} for e in m.evidence])
+
+    def article(self, article_id: str) -> Article | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(select(t.articles).where(t.articles.c.id == article_id)).mappings().first()
+        if r is None:
+            return None
+        return Article(id=r["id"], text=r["text"], title=r["title"] or "", url=r["url"], published=r["published"],
+                       published_source=r["published_source"], site=r["site"], source=r["source"] or "",
+                       format=r["format"] or "")
+
+    def count(self, table: str) -> int:
+        from sqlalchemy import func
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(t.metadata.tables[table])).scalar_one()
+
+    # --- mentions -----------------------------------------------------------
+    def mentions_near(self, probes: Iterable[Mention], days: int = 3) -> list[Mention]:
+        """Blocking: stored mentions that could be the same incident as any probe
+        (dates within `days`, or undated in the same country)."""
+        conds = []
+        for m in probes:
+            if m.date is not None:
+                lo = m.date - dt.timedelta(days=days)
+                hi = (m.date_end or m.date) + dt.timedelta(days=days)
+                conds.append(and_(t.mentions.c.date <= hi, or_(t.mentions.c.date >= lo, t.mentions.c.date_end >= lo)))
+                if m.country:
+                    conds.append(and_(t.mentions.c.date.is_(None), t.mentions.c.country == m.country))
+            elif m.country:
+                conds.append(t.mentions.c.country == m.country)
+        if not conds:
+            return []
+        out: dict[str, Mention] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(conds), 200):
+                for row in conn.execute(select(t.mentions.c.data).where(or_(*conds[i:i + 200]))):
+                    m = Mention.from_dict(row[0])
+                    out[m.id] = m
+        return list(out.values())
+
+    def mentions_of_incidents_with(self, mention_ids: Iterable[str]) -> list[Mention]:
+        """Every mention of every incident that holds one of these mentions."""
+        ids = list(mention_ids)
+        out: dict[str, Mention] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                inc = select(t.incident_mentions.c.incident_id).where(
+                    t.incident_mentions.c.mention_id.in_(ids[i:i + 500]))
+                q = (select(t.mentions.c.data)
+                     .join(t.incident_mentions, t.incident_mentions.c.mention_id == t.mentions.c.id)
+                     .where(t.incident_mentions.c.incident_id.in_(inc)))
+                for row in conn.execute(q):
+                    m = Mention.from_dict(row[0])
+                    out[m.id] = m
+        return list(out.values())
+
+    def all_mentions(self) -> Iterator[Mention]:
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(t.mentions.c.data).order_by(t.mentions.c.id)):
+                yield Mention.from_dict(row[0])
+
+    # --- incidents ----------------------------------------------------------
+    def replace_incidents(self, mention_ids: Iterable[str], new: list[Incident]) -> None:
+        """Drop the incidents holding these mentions and store the re-fused ones, atomically."""
+        ids = list(mention_ids)
+        with self.engine.begin() as conn:
+            for i in range(0, len(ids), 500):
+                old = select(t.incident_mentions.c.incident_id).where(
+                    t.incident_mentions.c.mention_id.in_(ids[i:i + 500]))
+                old_ids = [r[0] for r in conn.execute(old)]
+                if old_ids:
+                    conn.execute(delete(t.incident_mentions).where(t.incident_mentions.c.incident_id.in_(old_ids)))
+                    conn.execute(delete(t.incidents).where(t.incidents.c.id.in_(old_ids)))
+            for inc in new:
+                conn.execute(delete(t.incident_mentions).where(t.incident_mentions.c.incident_id == inc.id))
+                conn.execute(delete(t.incidents).where(t.incidents.c.id == inc.id))
+                conn.execute(insert(t.incidents).values(
+                    id=inc.id, date=inc.date, date_end=inc.date_end, country=inc.country, admin1=inc.admin1,
+                    city=inc.city, lat=inc.lat, lon=inc.lon, killed=inc.killed.best, injured=inc.injured.best,
+                    data=inc.to_dict() | {"mention_ids": inc.mention_ids}, updated_at=_now()))
+                conn.execute(insert(t.incident_mentions),
+                             [{"incident_id": inc.id, "mention_id": mid} for mid in inc.mention_ids])
+
+    def incidents(self, country: str | None = None, since: dt.date | None = None) -> Iterator[dict]:
+        """Incidents in date order (undated last), as export records."""
+        q = select(t.incidents.c.data)
+        if country:
+            q = q.where(t.incidents.c.country == country)
+        if since:
+            q = q.where(t.incidents.c.date >= since)
+        q = q.order_by(t.incidents.c.date.is_(None), t.incidents.c.date, t.incidents.c.id)
+        with self.engine.connect() as conn:
+            for row in conn.execute(q):
+                d = dict(row[0])
+                d.pop("mention_ids", None)
+                yield d
+
+    def incident(self, incident_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.incidents.c.data).where(t.incidents.c.id == incident_id)).first()
+            if row is None:  # allow a unique prefix
+                rows = conn.execute(select(t.incidents.c.data).where(
+                    t.incidents.c.id.like(f"{incident_id}%"))).fetchall()
+                row = rows[0] if len(rows) == 1 else None
+        return dict(row[0]) if row else None

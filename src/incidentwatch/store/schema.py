@@ -1,0 +1,77 @@
+"""The database tables (SQLAlchemy Core).  Migrations in migrations/ create them."""
+from __future__ import annotations
+
+from sqlalchemy import (JSON, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
+                        Table, Text)
+
+metadata = MetaData()
+
+articles = Table(
+    "articles", metadata,
+    Column("id", String(200), primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("url", Text),
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("published", Date),
+    Column("published_source", String(20)),
+    Column("site", String(200)),
+    Column("source", Text),
+    Column("format", String(20)),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("id", String(220), primary_key=True),
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("date", Date),
+    Column("date_end", Date),
+    Column("country", String(100)),
+    Column("admin1", String(100)),
+    Column("city", String(200)),
+    Column("killed", Integer),
+    Column("injured", Integer),
+    Column("data", JSON, nullable=False),
+    Index("ix_mentions_date", "date"),
+    Index("ix_mentions_place", "country", "city"),
+    Index("ix_mentions_article", "article_id"),
+)
+
+evidence = Table(
+    "evidence", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("mention_id", String(220), ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("sentence", Text, nullable=False),
+    Index("ix_evidence_mention", "mention_id"),
+)
+
+incidents = Table(
+    "incidents", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("date", Date),
+    Column("date_end", Date),
+    Column("country", String(100)),
+    Column("admin1", String(100)),
+    Column("city", String(200)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("killed", Integer),
+    Column("injured", Integer),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_incidents_date", "date"),
+    Index("ix_incidents_place", "country", "city"),
+)
+
+incident_mentions = Table(
+    "incident_mentions", metadata,
+    Column("incident_id", String(40), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("mention_id", String(220), ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_incident_mentions_mention", "mention_id"),
+)
