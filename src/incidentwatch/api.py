@@ -21,6 +21,7 @@ from . import export as _export
 from .extract.pipeline import extract_articles
 from .fuse import fuse
 from .ingest import Rejection, read_paths
+from .ingest.metadata import content_hash
 from .model import Article, Mention
 from .store import Store
 
@@ -66,7 +67,9 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | Store | None = None,
     report = IngestReport()
     emit = on_event or (lambda kind, item: None)
     new_mentions: list[Mention] = []
-    seen_in_batch: set[str] = set()
+    # articles read ahead of storage (extraction works in batches) are not in the store yet:
+    # remember them by id and by text, as the store does
+    seen_in_batch: dict[str, str] = {}
 
     def fresh_articles() -> Iterator[Article]:
         for item in read_paths(paths):
@@ -74,20 +77,22 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | Store | None = None,
                 report.rejected.append(item)
                 emit("rejected", item)
                 continue
-            dup = store.find_duplicate(item)
-            if dup or item.id in seen_in_batch:
+            text_hash = content_hash(item.text)
+            dup = store.find_duplicate(item) or seen_in_batch.get(item.id) or seen_in_batch.get(text_hash)
+            if dup:
                 report.duplicates += 1
-                report.duplicate_ids.append(dup or item.id)
+                report.duplicate_ids.append(dup)
                 emit("duplicate", item)
                 continue
-            seen_in_batch.add(item.id)
+            seen_in_batch[item.id] = seen_in_batch[text_hash] = item.id
             yield item
 
     for article, mentions in extract_articles(fresh_articles(), batch_size=batch_size):
         try:
             store.add_article(article, mentions)
         except Exception as e:  # one article's failure must not lose the others
-            rej = Rejection(article.source or article.id, f"could not be stored ({type(e).__name__}: {e})")
+            first_line = (str(e).splitlines() or [""])[0]  # the user gets one line, not the SQL
+            rej = Rejection(article.source or article.id, f"could not be stored ({type(e).__name__}: {first_line})")
             report.rejected.append(rej)
             emit("rejected", rej)
             continue
@@ -121,9 +126,13 @@ def export(fmt: str, out: str | os.PathLike | None = None, db: str | Store | Non
         return _export.write(fmt, records, sys.stdout)
     path = Path(out)
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        n = _export.write(fmt, records, f)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            n = _export.write(fmt, records, f)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # no half-written file left beside the output
+        raise
     return n
 
 

@@ -86,27 +86,58 @@ def find_groups(text: str, offset: int = 0) -> list[GroupMention]:
         if out and h.start < out[-1].end:
             continue
         out.append(h)
-    # "the Islamic State group in Afghanistan", "Islamic State's Caucasus province": a branch named after its parent
-    return out
+    # "the Vilayat Kavkaz branch of the Islamic State": one mention of the branch, not two groups
+    merged: list[GroupMention] = []
+    for h in out:
+        if merged and _BRANCH_OF.fullmatch(text[merged[-1].end - offset:h.start - offset]) \
+                and groups().get(merged[-1].group, Group("", None)).parent:
+            prev = merged[-1]
+            merged[-1] = GroupMention(prev.start, h.end, text[prev.start - offset:h.end - offset], prev.group)
+            continue
+        merged.append(h)
+    return merged
 
 
-_NEG = r"(?:not|no|never|n't|without|nor|yet to|has not|have not|did not|didn't|hasn't|haven't|denied that)"
+_BRANCH_OF = re.compile(r"\s+(?:branch|affiliate|wing|arm|offshoot|province|faction|chapter)\s+of\s+(?:the\s+)?", re.I)
+
+
+_NEG = re.compile(r"\b(?:not|no|never|n't|without|nor|yet to|nobody|no one|no group|none)\b(?:\W+\w+){0,4}\W*$", re.I)
 CUES = [
     ("disputed", re.compile(r"\b(reject(?:ed|s)?|dismiss(?:ed|es)?|disput(?:ed|es)?|cast doubt on|questioned|doubt(?:ed|s)?)\b[^.]{0,60}\bclaims?\b", re.I)),
     ("denied", re.compile(r"\b(den(?:y|ied|ies|ying)|rejected any involvement|had nothing to do)\b", re.I)),
-    ("claimed", re.compile(r"\b(claim(?:ed|s|ing)?\s+(?:of\s+)?(?:responsibility|credit|the attacks?|the bombings?|"
+    ("claimed", re.compile(r"\b(claim(?:ed|s|ing)?\s+(?:of\s+)?(?:full\s+)?(?:responsib\w*|credit|the attacks?|the bombings?|"
                            r"the shooting|the assault|the blasts?|the raid|an attack|attacks?|a deadly|deadly|"
-                           r"the double|the killing|the explosions?|the massacre)|"
-                           r"(?:took|takes|take|taking|accepted|claimed)\s+(?:the\s+)?(?:full\s+)?(?:responsibility|credit)|"
-                           r"claim of responsibility|claims? responsibility|responsibility was claimed|"
-                           r"has claimed|have claimed|were claimed by|was claimed by)\b", re.I)),
+                           r"the double|twin|the twin|the killing|the explosions?|the massacre|the atrocit\w+|"
+                           r"(?:that|to have|it|they)\s+(?:was|were|had|has|carried|conducted|launched|killed|attacked|"
+                           r"targeted|is|are)\b)|"
+                           r"(?:took|takes|take|taking|accepted|accepts|claimed|assumed)\s+(?:the\s+)?(?:full\s+)?(?:responsibility|credit)|"
+                           r"claim of responsibility|responsibility (?:was|has been|had been) claimed|(?:been |was |were )?claimed by|"
+                           r"(?:said|says|saying|stated|announced|declared)\s+(?:that\s+)?(?:it|its \w+|they|their \w+)\s+"
+                           r"(?:was|were|had been|is|are|had)\s+(?:\w+\s+)?(?:behind|responsible)|"
+                           r"(?:said|says|saying|announced)\s+(?:that\s+)?(?:it|its \w+|they)\s+(?:had\s+)?(?:carried out|"
+                           r"attacked|targeted|launched|conducted|killed))\b", re.I)),
     ("praised", re.compile(r"\b(prais(?:ed|es|ing)|hail(?:ed|s)|celebrat(?:ed|es)|applaud(?:ed|s)|glorif(?:ied|ies))\b", re.I)),
     ("blamed", re.compile(r"\b(blam(?:ed|es|ing|e)|accus(?:ed|es|ing)|point(?:ed)? the finger|"
                           r"are behind this|is behind this)\b", re.I)),
-    ("attributed", re.compile(r"\b(behind|carried out|responsible for|perpetrated|linked to|affiliated with|"
-                              r"inspired by|loyal to|pledged allegiance|members? of|staged|conducted|"
-                              r"suspected|attribut(?:ed|es)|orchestrated|masterminded)\b", re.I)),
+    ("attributed", re.compile(r"\b(behind|carried out|responsible for|perpetrated|staged|conducted|"
+                              r"suspected|attribut(?:ed|es)|orchestrated|masterminded|was the work of|were the work of)\b", re.I)),
 ]
+# "three months after ISIS-K claimed responsibility for the Crocus attack": a claim about an earlier event
+_EARLIER = re.compile(r"\b(?:\w+\s+(?:days?|weeks?|months?|years?)\s+(?:after|before|earlier|ago)|"
+                      r"(?:earlier|previous|prior|last year's|last month's) (?:attacks?|assault|bombing)|in the past)\b", re.I)
+
+
+def _nearest_actor(cue: re.Match, actors: list[tuple[str, int, int]]):
+    """The actor a cue speaks of: the closest before it (its subject), else just after."""
+    before = [(cue.start() - a1, a) for a in actors for _, a0, a1 in [a] if a1 <= cue.start() + 2 and cue.start() - a1 <= 90]
+    after = [(a0 - cue.end(), a) for a in actors for _, a0, a1 in [a] if a0 >= cue.end() - 2 and a0 - cue.end() <= 60]
+    if before:
+        return min(before)[1]
+    if after:
+        return min(after)[1]
+    return None
+
+
 HEDGES = re.compile(r"\b(likely|probably|possibly|allegedly|suspected|apparently|reportedly|believed to|"
                     r"thought to|may have|might have|could have|appears to|seemed to)\b", re.I)
 NO_EVIDENCE = re.compile(r"\b(without (?:providing |offering |any )?evidence|no evidence|baseless|unfounded|"
@@ -136,17 +167,6 @@ STATE_ACTORS = [
 ]
 
 
-def _status(sentence: str, actor_start: int, actor_end: int) -> tuple[str | None, re.Match | None]:
-    """The kind of statement a sentence makes about the actor at [start, end)."""
-    for status, pat in CUES:
-        for m in pat.finditer(sentence):
-            near = min(abs(m.start() - actor_end), abs(actor_start - m.end()))
-            if near > 120:
-                continue
-            return status, m
-    return None, None
-
-
 def statements(sentence: str, offset: int, article_id: str) -> list[Claim]:
     """Responsibility statements in one sentence (offsets into the article)."""
     out: list[Claim] = []
@@ -156,31 +176,42 @@ def statements(sentence: str, offset: int, article_id: str) -> list[Claim]:
             actors.append((name, m.start(), m.end()))
     if not actors:
         return out
-    seen = set()
-    for actor, a0, a1 in actors:
-        status, cue = _status(sentence, a0, a1)
-        if status is None:
-            continue
-        if actor in {n for n, _ in STATE_ACTORS} and status in ("claimed", "praised"):
-            continue
-        if actor not in {n for n, _ in STATE_ACTORS} and status in ("blamed",):
-            status = "attributed"
-        if status == "claimed":
-            before = sentence[max(0, cue.start() - 40):cue.start()]
-            if re.search(_NEG + r"\W+(?:\w+\W+){0,2}$", before, re.I) or re.search(r"\bno (formal )?claim", sentence, re.I):
+    states = {n for n, _ in STATE_ACTORS}
+    seen: set[tuple[str, str]] = set()
+    taken: list[tuple[int, int]] = []
+    for status, pat in CUES:
+        for cue in pat.finditer(sentence):
+            if any(a < cue.end() and cue.start() < b for a, b in taken):
                 continue
-        if status == "attributed" and re.search(r"\bnot (behind|responsible)\b", sentence, re.I):
-            status = "disputed"
-        if (actor, status) in seen:
-            continue
-        seen.add((actor, status))
-        hedge = HEDGES.search(sentence)
-        source = next((n for n, p in SOURCES if p.search(sentence) and n != actor), None)
-        channel = next((n for n, p in CHANNELS if p.search(sentence)), None)
-        verified = "false" if UNVERIFIED.search(sentence) else ("true" if VERIFIED.search(sentence) else "unknown")
-        if status == "blamed" and NO_EVIDENCE.search(sentence):
-            hedge = "without evidence"
-        out.append(Claim(actor=actor, status=status, source=source, channel=channel, verified=verified,
-                         hedge=hedge.group(0) if hasattr(hedge, "group") else hedge,
-                         evidence=Evidence("claims", article_id, offset + a0, offset + a1, sentence)))
+            target = _nearest_actor(cue, actors)
+            if target is None:
+                continue
+            actor, a0, a1 = target
+            st = status
+            if actor in states and st in ("claimed", "praised", "attributed"):
+                continue
+            if actor not in states and st == "blamed":
+                st = "attributed"
+            lead = sentence[max(0, min(a0, cue.start()) - 50):cue.start()]
+            if st != "denied" and _NEG.search(lead):
+                continue  # "did not claim", "no group has been blamed"
+            if st == "claimed":
+                if _EARLIER.search(sentence[:min(a0, cue.start())]) and a0 > 0:
+                    continue  # a claim of some earlier attack, recalled
+            if st == "attributed" and re.search(r"not (?:be )?(?:behind|responsible)", sentence, re.I):
+                st = "disputed"
+            taken.append((cue.start(), cue.end()))
+            if (actor, st) in seen:
+                continue
+            seen.add((actor, st))
+            hedge = HEDGES.search(sentence)
+            hedge_text = hedge.group(0) if hedge else None
+            if st == "blamed" and NO_EVIDENCE.search(sentence):
+                hedge_text = "without evidence"
+            source = next((n for n, p in SOURCES if p.search(sentence) and n != actor), None)
+            channel = next((n for n, p in CHANNELS if p.search(sentence)), None)
+            verified = "false" if UNVERIFIED.search(sentence) else ("true" if VERIFIED.search(sentence) else "unknown")
+            out.append(Claim(actor=actor, status=st, source=source, channel=channel, verified=verified,
+                             hedge=hedge_text, evidence=Evidence("claims", article_id, offset + a0, offset + a1,
+                                                                 sentence)))
     return out

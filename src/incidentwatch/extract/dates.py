@@ -25,7 +25,10 @@ _D = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _Y = r"(?:19|20)\d\d"
 _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
+HOLIDAYS = r"(?P<hol>Easter(?:\s+Sunday)?|Orthodox Easter|Christmas Eve|Christmas(?: Day)?|New Year'?s Eve|New Year'?s Day|Bastille Day|Independence Day)"
+
 PATTERNS = [
+    ("holiday", re.compile(rf"\b{HOLIDAYS}\b")),
     ("mdy", re.compile(rf"\b(?P<m>{_M})\s+(?P<d>{_D}),?\s+(?P<y>{_Y})\b")),
     ("dmy", re.compile(rf"\b(?P<d>{_D})\s+(?:of\s+)?(?P<m>{_M}),?\s+(?P<y>{_Y})\b")),
     ("iso", re.compile(rf"\b(?P<y>{_Y})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b")),
@@ -60,6 +63,21 @@ class DateRef:
         return self.date is not None
 
 
+def holiday(name: str, year: int) -> dt.date | None:
+    """The date of a named holiday in a year (Western Easter; Orthodox Easter by its own reckoning)."""
+    from dateutil import easter
+
+    n = name.lower()
+    if "orthodox" in n:
+        return easter.easter(year, easter.EASTER_ORTHODOX)
+    if n.startswith("easter"):
+        return easter.easter(year)
+    fixed = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25), "bastille day": (7, 14),
+             "new years eve": (12, 31), "new year's eve": (12, 31), "new years day": (1, 1), "new year's day": (1, 1)}
+    md = fixed.get(n)
+    return dt.date(year, *md) if md else None
+
+
 def _month(name: str) -> int:
     return MONTHS[name.lower().rstrip(".")]
 
@@ -79,11 +97,22 @@ def _resolve(kind: str, m: re.Match, anchor: dt.date | None) -> DateRef | None:
         if kind in ("mdy", "dmy", "iso"):
             month = int(g["m"]) if kind == "iso" else _month(g["m"])
             return DateRef(m.start(), m.end(), text, dt.date(int(g["y"]), month, _day(g["d"])), "day")
+        if kind == "holiday":
+            if anchor is None:
+                return DateRef(m.start(), m.end(), text, None, "day", relative=True)
+            d = holiday(g["hol"], anchor.year)
+            if d is None:
+                return None
+            if d > anchor + dt.timedelta(days=1):
+                d = holiday(g["hol"], anchor.year - 1)
+            return DateRef(m.start(), m.end(), text, d, "day", relative=True)
         if kind in ("md", "dm"):
             if anchor is None:
                 return DateRef(m.start(), m.end(), text, None, "day", relative=True)
             d = dt.date(anchor.year, _month(g["m"]), _day(g["d"]))
             if d > anchor + dt.timedelta(days=2):
+                if d <= anchor + dt.timedelta(days=60):
+                    return None  # a date ahead ("until 26 July"), not an event
                 d = dt.date(anchor.year - 1, d.month, d.day)
             return DateRef(m.start(), m.end(), text, d, "day", relative=True)
         if kind == "weekday":
@@ -97,7 +126,7 @@ def _resolve(kind: str, m: re.Match, anchor: dt.date | None) -> DateRef | None:
         if kind == "relday":
             if anchor is None:
                 return DateRef(m.start(), m.end(), text, None, "day", relative=True)
-            back = 1 if g["rel"].lower() == "yesterday" else 0
+            back = 1 if g["rel"].lower() in ("yesterday", "last night", "overnight") else 0
             return DateRef(m.start(), m.end(), text, anchor - dt.timedelta(days=back), "day", relative=True)
         if kind == "my":
             lo, hi = _month_span(int(g["y"]), _month(g["m"]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import math
 import os
 import pickle
 import re
@@ -66,6 +67,15 @@ def _cache_dir() -> Path:
 def _package_file(package: str, name: str) -> Path:
     mod = __import__(package)
     return Path(mod.__file__).parent / name
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance; infinite when a coordinate is missing."""
+    if None in (lat1, lon1, lat2, lon2):
+        return float("inf")
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 class Gazetteer:

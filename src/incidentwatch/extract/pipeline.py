@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ..model import Article, Claim, Evidence, Figure, Mention
-from .actors import statements
+from .actors import groups, statements
 from .casualties import CasualtyFigure, combine, find_casualties
-from .dates import DateRef, find_dates, latest_absolute_date
+from .dates import DateRef, find_dates
 from .gazetteer import Place, gazetteer
 from .lexicon import matcher, pattern
 from .nlp import load_nlp
@@ -93,20 +93,50 @@ def is_attack_report(sents: list[Sentence]) -> bool:
     return denial <= attack_sents * 1.5 or strong >= 4
 
 
+_SPEECH = re.compile(r"\b(said|says|told|claimed|claims|announced|reported|quoted|confirmed|declared|stated|added|"
+                     r"news conference|press conference|warned|mourning|funeral|vigil|statement|interview|"
+                     r"published|posted|updated|wrote|tweeted|identified|named|arrested|detained|charged)\b", re.I)
+
+
+def _event_spans(s: Sentence) -> list[tuple[int, int]]:
+    spans = [(s.start + m.start(), s.start + m.end())
+             for key in ("strong", "weak") for m in pattern("triggers", key).finditer(s.text)]
+    spans += [(c.start, c.end) for c in s.casualties]
+    return spans
+
+
+def _date_score(ref: DateRef, s: Sentence, rank: int) -> float:
+    """How surely a date expression dates the attack, not a statement about it."""
+    events = _event_spans(s)
+    gap = min((max(a - ref.end, ref.start - b, 0) for a, b in events), default=999)
+    score = 3.0 if gap < 25 else 1.5 if gap < 60 else 0.0
+    after = s.text[ref.end - s.start:ref.end - s.start + 30]
+    if re.match(r"['’]s\s+(?:\w+\s+)?(?:attacks?|bombings?|blasts?|explosions?|shootings?|assault|massacre|raid)",
+                after, re.I) or re.match(r"\s+(?:\w+\s+)?(?:attacks?|bombings?|blasts?|explosions?|shootings?)", after, re.I):
+        score += 3
+    speech = [m for m in _SPEECH.finditer(s.text)]
+    sgap = min((max(s.start + m.start() - ref.end, ref.start - s.start - m.end(), 0) for m in speech), default=999)
+    if sgap < 20 and sgap < gap:
+        score -= 3
+    return score - 0.05 * rank
+
+
 def _main_date(sents: list[Sentence], anchor: dt.date | None, published: dt.date | None):
-    """The reported incident's date: the first day-exact date in an attack sentence near publication."""
+    """The reported incident's date: the day-exact date that best attaches to an attack word."""
     def near(ref: DateRef) -> bool:
-        if ref.date is None:
+        if ref.date is None or ref.precision != "day":
             return False
         if anchor is None:
             return True
         return anchor - dt.timedelta(days=BACKGROUND_GAP_DAYS) <= ref.date <= anchor + dt.timedelta(days=1)
 
-    for pool in ([s for s in sents if s.attack], sents[:6]):
-        for s in pool:
-            for ref in s.dates:
-                if ref.precision == "day" and near(ref):
-                    return ref, s
+    scored = [(_date_score(ref, s, rank), -rank, ref, s)
+              for rank, s in enumerate(x for x in sents if x.attack) for ref in s.dates if near(ref)]
+    if anchor is None:  # only absolute dates that clearly attach to the attack
+        scored = [x for x in scored if x[0] >= 2.5]
+    if scored:
+        best = max(scored, key=lambda x: (x[0], x[1]))
+        return best[2], best[3]
     return None, None
 
 
@@ -127,6 +157,15 @@ def _categories(section: str, sents: list[Sentence], article: Article, strip_spe
     return found
 
 
+# "MOSCOW (AP) —", "Moscow (AFP) –", "Kerman, Iran -": where the reporter files from
+_DATELINE = re.compile(r"^\s*[A-Z][\w.' -]{1,40}(?:,\s*[A-Z][\w' -]{1,30})?\s*(?:\([A-Za-z .]{2,20}\))?\s*[—–:-]")
+
+
+def _is_dateline(m: PlaceMention, s: Sentence) -> bool:
+    head = s.text[:m.end - s.start + 40]
+    return m.start - s.start < 3 and bool(_DATELINE.match(head))
+
+
 def _choose_place(sents: list[Sentence], title_end: int) -> tuple[Place | None, PlaceMention | None]:
     """The most specific place the incident's sentences agree on."""
     weight: Counter = Counter()
@@ -136,7 +175,8 @@ def _choose_place(sents: list[Sentence], title_end: int) -> tuple[Place | None, 
         if s.attack:
             w *= 1.5
         for m in s.places:
-            weight[m.place] += w * (0.3 if m.weak else 1.0)
+            factor = 0.3 if m.weak else (0.2 if _is_dateline(m, s) else 1.0)
+            weight[m.place] += w * factor
             first.setdefault(m.place, m)
     if not weight:
         return None, None
@@ -148,15 +188,6 @@ def _choose_place(sents: list[Sentence], title_end: int) -> tuple[Place | None, 
             if p is not best and p.population < best.population and weight[p] >= 0.5 * weight[best] \
                     and distance_km(p, best) < 40:
                 best = p
-        # the city should agree with the regions and countries named most
-        countries = Counter()
-        for p, w in weight.items():
-            countries[p.cc] += w
-        top_cc = countries.most_common(1)[0][0]
-        if best.cc != top_cc:
-            alt = [p for p in cities if p.cc == top_cc]
-            if alt:
-                best = max(alt, key=lambda p: (weight[p], p.population))
         return best, first[best]
     regions = [p for p in weight if p.kind == "admin1"]
     if regions:
@@ -176,7 +207,8 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         m.date_precision = date_ref.precision
         ev.append(Evidence("date", article.id, date_ref.start, date_ref.end, date_sentence.text))
     elif fallback_date is not None:
-        m.date, m.date_precision = fallback_date, "day"  # reported the day it was published
+        # no date in the text: it happened on or before the day it was reported
+        m.date, m.date_precision = fallback_date, "reported"
     attack_sents = [s for s in sents if s.attack or s.start < title_end]
     place, pm = _choose_place(attack_sents or sents, title_end)
     if place is None:
@@ -208,8 +240,9 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
     m.killed_perpetrators = combine(figs["killed_perpetrators"])
     for s in sents:
         m.claims.extend(s.claims)
-    groups_said = [c.actor for c in m.claims if c.status in ("claimed", "attributed")
-                   and c.actor not in ("Ukraine", "NATO", "United States", "Western intelligence services")]
+    # the perpetrator is who claimed it, or whom a source names without hedging; blame is not enough
+    groups_said = [c.actor for c in m.claims if c.actor in groups() and (
+        c.status == "claimed" or (c.status == "attributed" and not c.hedge))]
     m.perpetrators = list(dict.fromkeys(groups_said))
     m.evidence = ev
     return m
@@ -219,7 +252,9 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     """The incidents one article reports (role "reported") or recalls ("background")."""
     if doc is None:
         doc = load_nlp()(article.text)
-    anchor = article.published or latest_absolute_date(article.text)
+    # relative dates resolve only against a known publication date: guessing "now" from the
+    # text's own dates misdates more than it saves
+    anchor = article.published
     sents = _analyse(article, doc, anchor)
     if not sents or not is_attack_report(sents):
         return []

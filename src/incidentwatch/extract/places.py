@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .gazetteer import Gazetteer, Place, fold, gazetteer
+from .gazetteer import Gazetteer, Place, fold, gazetteer, haversine_km
 
 PLACE_LABELS = {"GPE", "LOC", "FAC", "NORP", "ORG"}
 _LEADING = re.compile(r"^(?:the|a|an|in|near|of)\s+", re.I)
@@ -34,6 +34,7 @@ class PlaceMention:
     candidates: list[Place]
     place: Place | None = None
     weak: bool = False  # an adjective ("Russian"), not a name
+    label: str = "GPE"
 
 
 def _clean(text: str) -> str:
@@ -58,16 +59,27 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
                 out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, [gz.country(country)], weak=True))
             continue
         cands = gz.lookup(name)
-        if ent.label_ == "ORG":
-            # an organisation name is a place only when it is exactly a known region or country
-            cands = [c for c in cands if c.kind in ("country", "admin1")]
         if not cands and ent.label_ in ("GPE", "LOC"):
             # "Dagestan's Karabudakhkent district", "Makhachkala region": try without the tail word
             short = re.sub(r"\s+(district|region|province|village|town|city|republic)$", "", name, flags=re.I)
             if short != name:
                 cands = gz.lookup(short)
-        out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, cands))
+        out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, cands, label=ent.label_))
+    # names the tagger missed: capitalised words that are places (kept only if the context supports them)
+    covered = [(m.start, m.end) for m in out]
+    for m in _CAPITALISED.finditer(doc.text):
+        if any(a <= m.start() < b for a, b in covered) or fold(m.group(0)) in _NOT_PLACES:
+            continue
+        cands = [c for c in gz.lookup(m.group(0)) if c.kind == "city"]
+        if cands:
+            out.append(PlaceMention(m.start(), m.end(), m.group(0), cands, label="SCAN"))
+    out.sort(key=lambda m: m.start)
     return out
+
+
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?(?![\w-])")
+# entity labels whose names are places only when the article's other places vouch for them
+_DOUBTFUL = {"ORG", "FAC", "SCAN"}
 
 
 def _context(mentions: list[PlaceMention]) -> tuple[Counter, Counter]:
@@ -108,7 +120,7 @@ def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> li
                 pool.setdefault(k, p)
     if not pool:
         return []
-    hit = process.extractOne(key, list(pool), scorer=fuzz.ratio, score_cutoff=80)
+    hit = process.extractOne(key, list(pool), scorer=fuzz.ratio, score_cutoff=85)
     return [pool[hit[0]]] if hit else []
 
 
@@ -117,11 +129,20 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None) -> list[P
     gz = gz or gazetteer()
     countries, regions = _context(mentions)
     for m in mentions:
-        if not m.candidates and not m.weak:
-            m.candidates = _fuzzy(m.text, gz, countries, regions)
+        if not m.candidates and not m.weak and m.label in ("GPE", "LOC"):
+            m.candidates = _fuzzy(_clean(m.text), gz, countries, regions)
         if not m.candidates:
             continue
-        best = max(m.candidates, key=lambda p: _score(p, countries, regions))
+        cands = m.candidates
+        if m.label in _DOUBTFUL:
+            # "Derbent" tagged as an organisation: a city only inside a region (or a big city inside a
+            # country) that the article names
+            cands = [p for p in cands if p.kind in ("country", "admin1") and m.label != "SCAN" or
+                     (p.kind == "city" and ((p.cc, p.admin1) in regions or
+                                            (p.cc in countries and p.population >= 100_000)))]
+            if not cands:
+                continue
+        best = max(cands, key=lambda p: _score(p, countries, regions))
         # a small namesake far from anything else in the article is not worth the risk
         if best.kind == "city" and best.population < 5000 and not countries.get(best.cc):
             continue
@@ -130,8 +151,4 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None) -> list[P
 
 
 def distance_km(a: Place, b: Place) -> float:
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return float("inf")
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(h))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)

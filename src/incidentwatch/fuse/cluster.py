@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from ..extract.gazetteer import fold
+from ..extract.gazetteer import fold, haversine_km
 from ..model import Incident, Mention
-from .merge import merge
+from .merge import NEAR_KM, merge
 
 
 def _span(m: Mention) -> tuple[dt.date, dt.date] | None:
@@ -31,11 +31,16 @@ def dates_agree(a: Mention, b: Mention, slack: int = 1) -> bool:
     return sa[0] - d <= sb[1] and sb[0] - d <= sa[1]
 
 
+def _km(a: Mention, b: Mention) -> float:
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
 def places_agree(a: Mention, b: Mention) -> bool:
     if a.country and b.country and fold(a.country) != fold(b.country):
         return False
     if a.city and b.city:
-        return fold(a.city) == fold(b.city)
+        # "Krasnogorsk" and "Moscow" for one concert hall: a town and the city it is near
+        return fold(a.city) == fold(b.city) or _km(a, b) <= NEAR_KM
     if a.admin1 and b.admin1:
         return fold(a.admin1) == fold(b.admin1)
     return bool(a.country and b.country)

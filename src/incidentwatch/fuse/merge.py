@@ -16,6 +16,8 @@ from collections import Counter
 
 from ..model import Claim, Figure, Incident, Mention, Source
 
+NEAR_KM = 30
+
 
 def incident_id(mentions: list[Mention]) -> str:
     first = min(m.id for m in mentions)
@@ -49,6 +51,27 @@ def _figure(figs: list[Figure]) -> Figure:
                   best=max(bests) if bests else None)
 
 
+def _most_specific(key: tuple, mentions: list[Mention]) -> tuple:
+    """Of the towns sources name within a short distance of each other, the smallest:
+    "Krasnogorsk" over "Moscow" for a hall on the city's edge."""
+    from ..extract.gazetteer import gazetteer, haversine_km
+
+    gz = gazetteer()
+
+    def population(city: str, country: str) -> int:
+        return max((p.population for p in gz.lookup(city) if p.kind == "city" and p.country == country), default=0)
+
+    ref = next(m for m in mentions if (m.city, m.admin1, m.country) == key)
+    best, best_pop = key, population(key[0], key[2])
+    for m in mentions:
+        if m.city and m.city != best[0] and m.country == key[2] and \
+                haversine_km(ref.lat, ref.lon, m.lat, m.lon) <= NEAR_KM:
+            pop = population(m.city, m.country)
+            if pop < best_pop:
+                best, best_pop = (m.city, m.admin1, m.country), pop
+    return best
+
+
 def _conflict(field: str, values: list[tuple[object, Mention]]) -> list[dict] | None:
     distinct = {repr(v) for v, _ in values if v not in (None, "", [])}
     if len(distinct) < 2:
@@ -73,6 +96,8 @@ def merge(mentions: list[Mention]) -> Incident:
     place_key = _vote([((m.city, m.admin1, m.country) if m.city else None, m) for m in reported]) or \
         _vote([((None, m.admin1, m.country) if m.admin1 else None, m) for m in reported]) or \
         _vote([((None, None, m.country) if m.country else None, m) for m in reported])
+    if place_key and place_key[0]:
+        place_key = _most_specific(place_key, reported)
     if place_key:
         inc.city, inc.admin1, inc.country = place_key
         src = next(m for m in reported if m.country == inc.country and (

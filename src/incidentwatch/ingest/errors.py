@@ -12,7 +12,8 @@ class Rejection:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
+        reason = " / ".join(ln.strip() for ln in self.reason.splitlines() if ln.strip())  # always one line
+        return f"{self.source}: {reason}"
 
 
 class Rejected(Exception):

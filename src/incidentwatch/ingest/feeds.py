@@ -45,6 +45,7 @@ def read(data: bytes, source: str) -> Iterator[Article]:
         why = getattr(feed.get("bozo_exception"), "args", None) or ["no items"]
         raise Rejected(f"feed does not parse ({str(why[0]).splitlines()[0]})")
     site = (feed.feed.get("title") or "").strip() or None
+    found = 0
     for entry in feed.entries:
         body = ""
         if entry.get("content"):
@@ -59,6 +60,11 @@ def read(data: bytes, source: str) -> Iterator[Article]:
             published, _ = date_from_url(url)
             how = "url" if published else None
         text = f"{title}\n\n{body}" if title and not body.startswith(title) else body
+        found += 1
         yield article_from_text(text, source, fmt="feed", id=entry.get("id") or None,
                                 title=title, url=url, site=site or site_from_url(url),
                                 published=published, published_source=how)
+    if not found:  # e.g. a truncated feed: feedparser recovers an empty item and no error is raised
+        why = getattr(feed.get("bozo_exception"), "args", None)
+        raise Rejected(f"feed does not parse ({str(why[0]).splitlines()[0]})" if why
+                       else "feed has no items with article text")

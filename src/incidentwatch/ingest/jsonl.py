@@ -33,7 +33,8 @@ def read(data: bytes, source: str) -> Iterator[Article | Rejection]:
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
-            yield Rejection(where, f"invalid JSON ({e.msg} at column {e.colno})")
+            at = "" if e.msg.endswith(" at") else " at"  # "Unterminated string starting at"
+            yield Rejection(where, f"invalid JSON ({e.msg}{at} column {e.colno})")
             continue
         if not isinstance(rec, dict):
             yield Rejection(where, "not a JSON object")

@@ -40,12 +40,10 @@ _URL_DATES = [
     re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|\b)"),
     re.compile(r"/((?:19|20)\d\d)(0[1-9]|1[0-2])([0-2]\d|3[01])(?:/|\b)"),
 ]
-_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/")
-_URL_DMY = re.compile(r"/([0-2]\d|3[01])(0[1-9]|1[0-2])(\d\d)/")
 
 
 def date_from_url(url: str | None) -> tuple[dt.date | None, str | None]:
-    """A date written into a URL path (/2024/06/23/, /20240322/), with its precision."""
+    """A day written into a URL path (/2024/06/23/, /20240322/); a month alone is no publication date."""
     if not url:
         return None, None
     path = urlparse(url).path
@@ -56,9 +54,6 @@ def date_from_url(url: str | None) -> tuple[dt.date | None, str | None]:
                 return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "day"
             except ValueError:
                 continue
-    m = _URL_MONTH.search(path)
-    if m:
-        return dt.date(int(m.group(1)), int(m.group(2)), 1), "month"
     return None, None
 
 
