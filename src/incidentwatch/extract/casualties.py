@@ -68,7 +68,6 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
         return []
     found: list[CasualtyFigure] = []
     taken: list[tuple[int, int]] = []
-    speculative = bool(_SPECULATIVE.search(sentence))
 
     def add(m, verb, kind=None):
         num_start, num_end = m.span("num")
@@ -82,6 +81,8 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
             return
         gap = m.groupdict().get("gap") or ""
         k = kind or _kind(verb, gap)
+        # "the toll could reach 100": a guess, kept but not counted
+        speculative = bool(_SPECULATIVE.search(sentence[max(0, m.start() - 40):m.end()]))
         taken.append((num_start, num_end))
         found.append(CasualtyFigure(k, fig, offset + m.start(), offset + m.end(), speculative))
         if k != "injured":  # "killing one and leaving 11 people injured", "one dead and 11 injured"

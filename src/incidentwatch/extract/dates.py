@@ -44,6 +44,9 @@ PATTERNS = [
     ("month", re.compile(rf"\b(?P<rel>)(?P<m>{_M})['’]s\b")),
     ("relmonth", re.compile(r"\b(?P<rel>earlier this month|last month|this month|earlier this year|"
                             r"last year|this year|last week|earlier this week|this week)\b", re.I)),
+    ("offset", re.compile(r"\b(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                          r"several|a few)\s+(?P<unit>days?|weeks?|months?|years?)\s+(?P<dir>ago|earlier|before|after)\b",
+                          re.I)),
     ("year", re.compile(rf"\b(?:in|since|of|during)\s+(?P<y>{_Y})\b")),
 ]
 
@@ -161,6 +164,25 @@ def _resolve(kind: str, m: re.Match, anchor: dt.date | None) -> DateRef | None:
             if rel != "last month":
                 hi = anchor
             return DateRef(m.start(), m.end(), text, lo, "month", hi, relative=True)
+        if kind == "offset":
+            # "three months after <an earlier event>", "two years ago": that much before now
+            if anchor is None:
+                return None
+            words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "a few": 2}
+            n = int(g["n"]) if g["n"].isdigit() else words.get(g["n"].lower(), 1)
+            unit = g["unit"].lower().rstrip("s")
+            days = n * {"day": 1, "week": 7, "month": 30, "year": 365}[unit]
+            d = anchor - dt.timedelta(days=days)
+            precision = {"day": "day", "week": "week", "month": "month", "year": "year"}[unit]
+            if precision == "month":
+                lo, hi = _month_span(d.year, d.month)
+                return DateRef(m.start(), m.end(), text, lo, "month", hi, relative=True)
+            if precision == "year":
+                return DateRef(m.start(), m.end(), text, dt.date(d.year, 1, 1), "year", dt.date(d.year, 12, 31),
+                               relative=True)
+            return DateRef(m.start(), m.end(), text, d, precision, None if precision == "day" else d + dt.timedelta(6),
+                           relative=True)
         if kind == "year":
             y = int(g["y"])
             return DateRef(m.start(), m.end(), text, dt.date(y, 1, 1), "year", dt.date(y, 12, 31))

@@ -32,6 +32,9 @@ _SPEAKERS = re.compile(
     r"are investigating|is investigating|opened)\b|\baccording to (?:the )?(?:\w+\s){0,2}"
     r"(?:police|officials?|authorities|ministry|governor|government)\b", re.I)
 _HEADLINE_MAX = 200
+# a sentence that goes on telling the story the previous one began
+_CONTINUES = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:later|afterwards|after that|then|that day|the next day|"
+                        r"at the time|the siege|that attack|the attackers there)\b", re.I)
 BACKGROUND_GAP_DAYS = 6
 
 
@@ -147,12 +150,37 @@ def _is_background(ref: DateRef, main: dt.date | None) -> bool:
     return end < main - dt.timedelta(days=BACKGROUND_GAP_DAYS) or ref.date > main + dt.timedelta(days=BACKGROUND_GAP_DAYS)
 
 
-def _categories(section: str, sents: list[Sentence], article: Article, strip_speakers=False):
+TARGET_AFTER, TARGET_BEFORE = 70, 30
+# categories whose words often name the responders or the speakers, not the victims: these count only
+# when the words are what the attack hit ("attack on a police post", "two officers were killed")
+AGENT_PRONE = {"Police", "Military", "Government (General)", "Government (Diplomatic)", "Journalists & Media"}
+_HIT_BEFORE = re.compile(r"(?:attack(?:ed|s|ing)?(?:\s+on)?|assault(?:ed)?(?:\s+on)?|fired (?:on|at|upon)|open(?:ed)? fire "
+                         r"(?:on|at)|target(?:ed|ing|s)?|struck|hit|killing|killed|kill|wounding|injuring|ambush(?:ed)?|"
+                         r"bomb(?:ed|ing)? (?:of|at)|shot|shooting|stabb(?:ed|ing)|against|blew up|rammed)\W+(?:\w+\W+){0,4}$",
+                         re.I)
+_HIT_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:were|was|had been|have been)?\s*(?:killed|dead|died|wounded|injured|hurt|"
+                        r"attacked|targeted|shot|ambushed|came under|among the (?:dead|victims))", re.I)
+
+
+def _victim_word(text: str, a: int, b: int) -> bool:
+    return bool(_HIT_BEFORE.search(text[max(0, a - 60):a]) or _HIT_AFTER.match(text[b:b + 50]))
+
+
+def _categories(section: str, sents: list[Sentence], article: Article, near_triggers=False):
+    """Categories named in the incident's sentences; targets only where an attack word reaches them
+    ("opened fire on worshippers", "the metro bombing"), and never as the one who speaks."""
     found: dict[str, Evidence] = {}
     m = matcher(section)
     for s in sents:
-        text = _SPEAKERS.sub(lambda x: " " * len(x.group(0)), s.text) if strip_speakers else s.text
+        text = s.text
+        if near_triggers:
+            text = _SPEAKERS.sub(lambda x: " " * len(x.group(0)), text)
+            triggers = [(a - s.start, b - s.start) for a, b in _event_spans(s)]
         for cat, a, b in m.finditer(text):
+            if near_triggers and not any(ta - TARGET_BEFORE <= a and b <= tb + TARGET_AFTER for ta, tb in triggers):
+                continue
+            if near_triggers and cat in AGENT_PRONE and not _victim_word(text, a, b):
+                continue
             found.setdefault(cat, Evidence(section, article.id, s.start + a, s.start + b, s.text))
     return found
 
@@ -197,6 +225,14 @@ def _choose_place(sents: list[Sentence], title_end: int) -> tuple[Place | None, 
     return best, first[best]
 
 
+def _about_earlier(pos: int, s: Sentence, main: dt.date | None) -> bool:
+    """Is the item at `pos` closest to a date that puts it well before the reported incident?"""
+    if not s.dates or main is None:
+        return False
+    nearest = min(s.dates, key=lambda r: min(abs(pos - r.start), abs(pos - r.end)))
+    return _is_background(nearest, main)
+
+
 def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence], date_ref: DateRef | None,
                    date_sentence: Sentence | None, fallback_date: dt.date | None, title_end: int) -> Mention:
     ev: list[Evidence] = []
@@ -222,14 +258,16 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         m.lat, m.lon = place.lat, place.lon
         sent = next(s for s in sents if s.start <= pm.start < s.end)
         ev.append(Evidence("place", article.id, pm.start, pm.end, sent.text))
-    for section, attr, strip in (("attack_types", "attack_types", False), ("target_types", "target_types", True),
-                                 ("weapon_types", "weapon_types", False)):
-        cats = _categories(section, attack_sents, article, strip_speakers=strip)
+    for section, attr, near in (("attack_types", "attack_types", False), ("target_types", "target_types", True),
+                                ("weapon_types", "weapon_types", False)):
+        cats = _categories(section, attack_sents, article, near_triggers=near)
         setattr(m, attr, sorted(cats))
         ev.extend(cats.values())
     figs: dict[str, list[Figure]] = defaultdict(list)
     for s in sents:
         for c in s.casualties:
+            if role == "reported" and _about_earlier(c.start, s, m.date):
+                continue
             m.figures.append({"kind": c.kind, **c.figure.to_dict(), "speculative": c.speculative,
                               "start": c.start, "end": c.end})
             if not c.speculative:
@@ -239,7 +277,8 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
     m.injured = combine(figs["injured"])
     m.killed_perpetrators = combine(figs["killed_perpetrators"])
     for s in sents:
-        m.claims.extend(s.claims)
+        m.claims.extend(c for c in s.claims
+                        if not (role == "reported" and _about_earlier(c.evidence.start, s, m.date)))
     # the perpetrator is who claimed it, or whom a source names without hedging; blame is not enough
     groups_said = [c.actor for c in m.claims if c.actor in groups() and (
         c.status == "claimed" or (c.status == "attributed" and not c.hedge))]
@@ -265,14 +304,22 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     main_date = ref.date if ref else article.published
     main: list[Sentence] = []
     background: dict[tuple, list[tuple[Sentence, DateRef]]] = defaultdict(list)
-    for s in sents:
+    previous: tuple | None = None  # the background incident the last sentence told of
+    for i, s in enumerate(sents):
         far = [r for r in s.dates if _is_background(r, main_date)]
-        if far and (s.attack or s.casualties) and not any(r is ref for r in s.dates):
+        near = [r for r in s.dates if r.date and not _is_background(r, main_date)]
+        if far and (s.attack or s.casualties) and not any(r is ref for r in s.dates) and \
+                not (near and near[0].start < far[0].start):
             r = far[0]
             key = (r.date.year, r.date.month) if r.precision != "year" else (r.date.year,)
             background[key].append((s, r))
+            previous = (key, r)
+        elif previous and not near and _CONTINUES.match(s.text) and \
+                "\n\n" not in article.text[sents[i - 1].end:s.start]:
+            background[previous[0]].append((s, previous[1]))  # "Two days later the siege ended ..."
         else:
             main.append(s)
+            previous = None
     mentions = [_build_mention(article, f"{article.id}#0", "reported", main, ref, ref_sent,
                                article.published, title_end)]
     for n, (key, items) in enumerate(sorted(background.items()), start=1):
