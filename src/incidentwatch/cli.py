@@ -87,7 +87,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (t
         err.print(f"error: {e}")
         raise typer.Exit(1)
     err.print(f"{report.ingested} ingested, {report.duplicates} duplicate, {len(report.rejected)} rejected; "
-              f"{report.mentions} incident mentions", highlight=False)
+              f"{report.mentions} incident mentions", highlight=False, soft_wrap=True)
     raise typer.Exit(report.exit_code)
 
 
@@ -100,7 +100,7 @@ def export(format: Format = typer.Option(Format.jsonl, "--format", "-f", help="j
     """Write the incidents as JSON Lines, CSV (GTD-like columns) or GeoJSON."""
     n = api.export(format.value, output, db=db, country=country, since=_date(since))
     if output not in (None, "-"):
-        err.print(f"{n} incidents written to {escape(output)}", highlight=False)
+        err.print(f"{n} incidents written to {escape(output)}", highlight=False, soft_wrap=True)
 
 
 def _date(s: str | None) -> dt.date | None:
@@ -150,7 +150,7 @@ def list_(country: Optional[str] = None, since: Optional[str] = None, db: Option
 def timeline(country: Optional[str] = None, since: Optional[str] = None, db: Optional[str] = DbOption):
     """Print incidents in date order."""
     for line in timeline_text(list(api.incidents(db, country=country, since=_date(since)))):
-        out.print(escape(line), highlight=False)
+        out.print(escape(line), highlight=False, soft_wrap=True)  # one line per incident, even when piped
 
 
 @app.command()
@@ -177,11 +177,11 @@ def show(incident_id: str, db: Optional[str] = DbOption):
     out.print("  sources:")
     for s in inc.get("sources") or []:
         out.print(f"    {escape(s['article_id'])} {s.get('published') or ''} {escape(s.get('url') or '')} "
-                  f"[{s.get('role', 'reported')}]", highlight=False)
+                  f"{escape('[' + s.get('role', 'reported') + ']')}", highlight=False, soft_wrap=True)
     out.print("  evidence:")
     for e in inc.get("evidence") or []:
         out.print(f"    {e['field']:20s} {escape(e['article_id'])}[{e['start']}:{e['end']}] "
-                  f"{escape(e['text'][:160])}", highlight=False)
+                  f"{escape(e['text'][:160])}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -198,7 +198,7 @@ def demo(db: Optional[str] = typer.Option(None, "--db", help="Keep the demo data
     out.print(incidents_table(records, title="Incidents from the sample reports"))
     out.print("[bold]Timeline[/bold]")
     for line in timeline_text(records):
-        out.print(escape(line), highlight=False)
+        out.print(escape(line), highlight=False, soft_wrap=True)
     if db is None:
         api.cleanup_demo(store)
 

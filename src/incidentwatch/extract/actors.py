@@ -86,6 +86,7 @@ def find_groups(text: str, offset: int = 0) -> list[GroupMention]:
         if out and h.start < out[-1].end:
             continue
         out.append(h)
+    out = [_branch_by_region(h, text, offset) for h in out]
     # "the Vilayat Kavkaz branch of the Islamic State": one mention of the branch, not two groups
     merged: list[GroupMention] = []
     for h in out:
@@ -96,6 +97,32 @@ def find_groups(text: str, offset: int = 0) -> list[GroupMention]:
             continue
         merged.append(h)
     return merged
+
+
+@functools.cache
+def _region_branches() -> list[tuple[re.Pattern, str, str]]:
+    """(pattern after the parent's name, parent, branch) for branches that list their regions."""
+    out = []
+    for g in load_toml("groups.toml")["group"]:
+        if g.get("parent") and g.get("regions"):
+            regions = "|".join(re.escape(r) for r in sorted(g["regions"], key=len, reverse=True))
+            out.append((re.compile(
+                r"^(?:\s+group)?(?:['’]s)?(?:\s+(?:so[- ]called|local|regional|new))*\s*"
+                r"(?:[“\"‘']?(?:province|branch|affiliate|arm|wing|franchise|offshoot|chapter|cell|fighters|militants)"
+                r"[”\"’']?\s*)?(?:(?:in|of|for)\s+)?(?:the\s+)?(?:North(?:ern)?\s+)?(?:%s)\b" % regions, re.I),
+                g["parent"], g["name"]))
+    return out
+
+
+def _branch_by_region(h: GroupMention, text: str, offset: int) -> GroupMention:
+    """"the Islamic State group in Afghanistan" is the Khorasan branch, by the regions in groups.toml."""
+    after = text[h.end - offset:h.end - offset + 80]
+    for pat, parent, branch in _region_branches():
+        if h.group == parent:
+            m = pat.match(after)
+            if m:
+                return GroupMention(h.start, h.end + m.end(), text[h.start - offset:h.end - offset + m.end()], branch)
+    return h
 
 
 _BRANCH_OF = re.compile(r"\s+(?:branch|affiliate|wing|arm|offshoot|province|faction|chapter)\s+of\s+(?:the\s+)?", re.I)

@@ -86,6 +86,7 @@ class Gazetteer:
         self.adjectives = adjectives  # folded adjective -> country name
         self.admin1_names = admin1_names  # (cc, code) -> name
         self.by_country_name = {p.name: p for p in countries.values()}
+        self.macro_regions: set[str] = set()
 
     def lookup(self, name: str) -> list[Place]:
         key = fold(name)
@@ -172,6 +173,13 @@ def _build() -> Gazetteer:
 
 @functools.cache
 def gazetteer() -> Gazetteer:
+    gz = _load()
+    # macro-regions are read fresh from the data file, so users can edit it without rebuilding
+    gz.macro_regions = {fold(n) for n in load_toml("countries.toml").get("macro_regions", {}).get("names", [])}
+    return gz
+
+
+def _load() -> Gazetteer:
     """The index, from the cache when one is there (building it takes a few seconds)."""
     path = _cache_dir() / f"gazetteer-v{INDEX_VERSION}.pickle"
     try:

@@ -322,12 +322,16 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
             previous = None
     mentions = [_build_mention(article, f"{article.id}#0", "reported", main, ref, ref_sent,
                                article.published, title_end)]
-    for n, (key, items) in enumerate(sorted(background.items()), start=1):
+    for key, items in sorted(background.items()):
         bs = [s for s, _ in items]
         r = min((r for _, r in items), key=lambda r: {"day": 0, "week": 1, "month": 2, "year": 3}[r.precision])
-        bm = _build_mention(article, f"{article.id}#{n}", "background", bs, r,
+        # a recalled attack is kept when the article says what happened: a count, or a clear attack word
+        if not any(s.casualties for s in bs) and not any(s.strong for s in bs):
+            continue
+        bm = _build_mention(article, f"{article.id}#{len(mentions)}", "background", bs, r,
                             next(s for s, rr in items if rr is r), None, 0)
-        mentions.append(bm)
+        if bm.country or bm.attack_types:
+            mentions.append(bm)
     return mentions
 
 

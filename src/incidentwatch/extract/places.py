@@ -51,7 +51,7 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
             continue
         name = _clean(ent.text)
         key = fold(name)
-        if not key or key in _NOT_PLACES or len(key) < 3:
+        if not key or key in _NOT_PLACES or key in gz.macro_regions or len(key) < 3:
             continue
         if ent.label_ == "NORP" or (ent.label_ == "ORG" and key in gz.adjectives):
             country = gz.adjectives.get(key)
@@ -68,7 +68,8 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
     # names the tagger missed: capitalised words that are places (kept only if the context supports them)
     covered = [(m.start, m.end) for m in out]
     for m in _CAPITALISED.finditer(doc.text):
-        if any(a <= m.start() < b for a, b in covered) or fold(m.group(0)) in _NOT_PLACES:
+        if any(a <= m.start() < b for a, b in covered) or fold(m.group(0)) in _NOT_PLACES or \
+                fold(m.group(0)) in gz.macro_regions or m.group(0).lower() in _CALENDAR:
             continue
         cands = [c for c in gz.lookup(m.group(0)) if c.kind == "city"]
         if cands:
@@ -77,6 +78,9 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
     return out
 
 
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "allah", "god", "christmas", "easter"}
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?(?![\w-])")
 # entity labels whose names are places only when the article's other places vouch for them
 _DOUBTFUL = {"ORG", "FAC", "SCAN"}
@@ -86,6 +90,8 @@ def _context(mentions: list[PlaceMention]) -> tuple[Counter, Counter]:
     countries: Counter = Counter()
     regions: Counter = Counter()
     for m in mentions:
+        if m.label in _DOUBTFUL:
+            continue  # only names the tagger calls places may vouch for others
         if len(m.candidates) == 1 or (m.candidates and m.candidates[0].kind == "country"):
             c = m.candidates[0]
             countries[c.cc] += 0.5 if m.weak else 1

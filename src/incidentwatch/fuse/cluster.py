@@ -47,7 +47,8 @@ def places_agree(a: Mention, b: Mention) -> bool:
 
 
 def same_incident(a: Mention, b: Mention) -> bool:
-    if a.date is None and b.date is None:
+    if a.date is None or b.date is None:
+        # with no date to go by, only a shared town (not just a region) links two reports
         return bool(a.city and b.city) and places_agree(a, b)
     return dates_agree(a, b) and places_agree(a, b)
 
