@@ -154,6 +154,10 @@ _EARLIER = re.compile(r"\b(?:\w+\s+(?:days?|weeks?|months?|years?)\s+(?:after|be
                       r"(?:earlier|previous|prior|last year's|last month's) (?:attacks?|assault|bombing)|in the past)\b", re.I)
 
 
+_DATED_OBJECT = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:January|February|March|April|May|June|July|August|September|"
+                           r"October|November|December|last|earlier|previous|(?:19|20)\d\d)\b", re.I)
+
+
 def _nearest_actor(cue: re.Match, actors: list[tuple[str, int, int]]):
     """The actor a cue speaks of: the closest before it (its subject), else just after."""
     before = [(cue.start() - a1, a) for a in actors for _, a0, a1 in [a] if a1 <= cue.start() + 2 and cue.start() - a1 <= 90]
@@ -223,6 +227,9 @@ def statements(sentence: str, offset: int, article_id: str) -> list[Claim]:
             if st != "denied" and _NEG.search(lead):
                 continue  # "did not claim", "no group has been blamed"
             if st == "claimed":
+                if re.search(r"\b(?:that|which|who)\s+(?:had\s+|has\s+)?$", sentence[:cue.start()], re.I) and \
+                        _DATED_OBJECT.match(sentence[cue.end():cue.end() + 50]):
+                    continue  # "the affiliate that claimed responsibility for March's raid": another attack
                 if _EARLIER.search(sentence[:min(a0, cue.start())]) and a0 > 0:
                     continue  # a claim of some earlier attack, recalled
             if st == "attributed" and re.search(r"not (?:be )?(?:behind|responsible)", sentence, re.I):

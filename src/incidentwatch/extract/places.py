@@ -9,6 +9,7 @@ says California.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -35,6 +36,7 @@ class PlaceMention:
     place: Place | None = None
     weak: bool = False  # an adjective ("Russian"), not a name
     label: str = "GPE"
+    name: str = ""  # the name as looked up ("Magaramkent" for "Magaramkent village")
 
 
 def _clean(text: str) -> str:
@@ -61,10 +63,12 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
         cands = gz.lookup(name)
         if not cands and ent.label_ in ("GPE", "LOC"):
             # "Dagestan's Karabudakhkent district", "Makhachkala region": try without the tail word
-            short = re.sub(r"\s+(district|region|province|village|town|city|republic)$", "", name, flags=re.I)
+            short = re.sub(r"\s+(district|region|province|village|town|city|republic|settlement)$", "", name,
+                           flags=re.I)
             if short != name:
+                name = short
                 cands = gz.lookup(short)
-        out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, cands, label=ent.label_))
+        out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, cands, label=ent.label_, name=name))
     # names the tagger missed: capitalised words that are places (kept only if the context supports them)
     covered = [(m.start, m.end) for m in out]
     for m in _CAPITALISED.finditer(doc.text):
@@ -114,6 +118,26 @@ def _score(p: Place, countries: Counter, regions: Counter) -> float:
     return s
 
 
+_TRANSLIT = [("dzh", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("q", "k"), ("w", "v"), ("ts", "c"),
+             ("x", "ks"), ("ph", "f"), ("y", "i"), ("ou", "u"), ("ee", "i")]
+
+
+def translit_key(name: str) -> str:
+    """A spelling-blind key for transliterated names: Makhachkala, Mahachqala and Machatschkala meet,
+    as do Magaramkent and Magharamakint (consonant skeleton after common romanisation swaps)."""
+    s = fold(name).replace(" ", "")
+    for a, b in _TRANSLIT:
+        s = s.replace(a, b)
+    s = s.replace("sch", "sh").replace("tsch", "ch")
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return s[:1] + re.sub(r"[aeiou]", "", s[1:])
+
+
+@functools.lru_cache(maxsize=500_000)
+def _skeleton(key: str) -> str:
+    return translit_key(key)
+
+
 def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> list[Place]:
     """Transliteration variants, searched only inside the countries (regions) the article names."""
     key = fold(name)
@@ -122,11 +146,16 @@ def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> li
     pool: dict[str, Place] = {}
     for cc in [c for c, _ in countries.most_common(2)]:
         for k, p in gz.by_country.get(cc, []):
-            if p.kind == "city" and (not regions or any((p.cc, p.admin1) == r for r in regions)) and abs(len(k) - len(key)) <= 4:
+            if p.kind == "city" and (not regions or any((p.cc, p.admin1) == r for r in regions)):
                 pool.setdefault(k, p)
     if not pool:
         return []
-    hit = process.extractOne(key, list(pool), scorer=fuzz.ratio, score_cutoff=85)
+    skeleton = translit_key(key)
+    same = sorted({p for k, p in pool.items() if _skeleton(k) == skeleton}, key=lambda p: -p.population)
+    if same:
+        return same[:1]
+    keys = [k for k in pool if abs(len(k) - len(key)) <= 4]
+    hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=85)
     return [pool[hit[0]]] if hit else []
 
 
@@ -136,7 +165,7 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None) -> list[P
     countries, regions = _context(mentions)
     for m in mentions:
         if not m.candidates and not m.weak and m.label in ("GPE", "LOC"):
-            m.candidates = _fuzzy(_clean(m.text), gz, countries, regions)
+            m.candidates = _fuzzy(m.name or _clean(m.text), gz, countries, regions)
         if not m.candidates:
             continue
         cands = m.candidates

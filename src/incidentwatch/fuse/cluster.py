@@ -46,10 +46,23 @@ def places_agree(a: Mention, b: Mention) -> bool:
     return bool(a.country and b.country)
 
 
+def figures_agree(a: Mention, b: Mention) -> bool:
+    """Early and late tolls differ, but not by an order of magnitude."""
+    x, y = a.killed.best, b.killed.best
+    if x is None or y is None:
+        return True
+    lo, hi = sorted((x, y))
+    return hi - lo <= 3 or hi <= 4 * lo
+
+
+def types_agree(a: Mention, b: Mention) -> bool:
+    return not (a.attack_types and b.attack_types) or bool(set(a.attack_types) & set(b.attack_types))
+
+
 def same_incident(a: Mention, b: Mention) -> bool:
     if a.date is None or b.date is None:
-        # with no date to go by, only a shared town (not just a region) links two reports
-        return bool(a.city and b.city) and places_agree(a, b)
+        # with no date to go by, a shared town (not just a region) and a like account link two reports
+        return bool(a.city and b.city) and places_agree(a, b) and figures_agree(a, b) and types_agree(a, b)
     return dates_agree(a, b) and places_agree(a, b)
 
 
