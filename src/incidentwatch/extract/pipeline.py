@@ -52,6 +52,7 @@ class Sentence:
     casualties: list[CasualtyFigure] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    persons: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def attack(self) -> bool:
@@ -76,6 +77,7 @@ def _analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
         s.casualties = find_casualties(text, sent.start_char)
         s.places = [m for m in mentions if sent.start_char <= m.start < sent.end_char and m.place]
         s.claims = statements(text, sent.start_char, article.id)
+        s.persons = [(e.start_char, e.end_char, e.text) for e in sent.ents if e.label_ == "PERSON"]
         out.append(s)
     return out
 
@@ -253,6 +255,30 @@ def _choose_place(sents: list[Sentence], title_end: int) -> tuple[Place | None, 
     return best, first[best]
 
 
+_CUE = (r"(?:suicide bomber|bomber|attacker|assailant|gunman|perpetrator|shooter|suspect|hostage-taker|"
+        r"ringleader|mastermind)s?")
+_BEFORE_NAME = re.compile(rf"\b(?:{_CUE}\W+(?:(?:was|has been|had been|were)\s+)?(?:named|identified)\s+as|"
+                          rf"{_CUE},?|suspected|named the (?:\w+\s+){{0,2}}{_CUE} as|identified the (?:\w+\s+){{0,2}}"
+                          rf"{_CUE} as)\s*$", re.I)
+_AFTER_NAME = re.compile(rf"^,?\s+(?:(?:was|is|had been|has been)\s+)?(?:a|an|the|one of the)\s+"
+                         rf"(?:[\w-]+\s+){{0,2}}?{_CUE}\b", re.I)
+_NOT_PERSON = re.compile(r"\b(?:Arena|Hall|Church|Cathedral|Mosque|Synagogue|Airport|Station|Stadium|Hotel|Street|Square)\b")
+
+
+def _attackers(s: Sentence) -> list[tuple[int, int, str]]:
+    """Named people the sentence calls attackers: "the bomber was named as Salman Abedi",
+    "Salah Abdeslam, a suspect in ..."."""
+    out = []
+    for a, b, name in s.persons:
+        ra, rb = a - s.start, b - s.start
+        if len(name.split()) < 2 or not all(w[:1].isupper() for w in name.split()) or gazetteer().lookup(name) \
+                or _NOT_PERSON.search(name):
+            continue
+        if _BEFORE_NAME.search(s.text[max(0, ra - 60):ra]) or _AFTER_NAME.match(s.text[rb:rb + 60]):
+            out.append((a, b, name))
+    return out
+
+
 def _about_earlier(pos: int, s: Sentence, main: dt.date | None) -> bool:
     """Is the item at `pos` closest to a date that puts it well before the reported incident?"""
     if not s.dates or main is None:
@@ -301,6 +327,11 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
             if not c.speculative:
                 figs[c.kind].append(c.figure)
                 ev.append(Evidence(c.kind, article.id, c.start, c.end, s.text))
+    for s in sents:
+        for a, b, name in _attackers(s):
+            if name not in m.attackers:
+                m.attackers.append(name)
+                ev.append(Evidence("attackers", article.id, a, b, s.text))
     m.killed = combine(figs["killed"])
     m.injured = combine(figs["injured"])
     m.killed_perpetrators = combine(figs["killed_perpetrators"])
