@@ -26,13 +26,13 @@ _COUNT_THEN_VERB = re.compile(
     rf"hundreds|several|many|police|officers|worshippers|soldiers)\b)", re.I)
 _VERB_THEN_COUNT = re.compile(
     rf"\b(?P<verb>killing|killed|kills|kill|claimed the lives of|claiming the lives of|deaths? of|"
-    rf"injuring|wounding|injured|wounded|injures|wounds|hurting)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM})(?![\w,.]\d)"
+    rf"injuring|wounding|injured|wounded|injures|wounds|hurting)\s+(?:the\s+|all\s+)?(?P<q>{QUALIFIER})?(?P<num>{NUM})(?![\w,.]\d)"
     rf"(?P<gap>(?:\s+[\w'’-]+){{0,3}}?)(?=[\s,.;:)]|$)", re.I)
 _LEFT = re.compile(
     rf"\b(?:left|leaving|leaves)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+(?P<verb>{KILL}|{INJURE})\b", re.I)
 _TOLL = re.compile(
     rf"\bdeath[\s-]toll\b(?:\s+[\w'’-]+){{0,5}}?\s+(?:to|at|of|reached|hit|is|was|stood at|stands at|"
-    rf"exceeded|exceeds|passed|topped|surpassed)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM})\b", re.I)
+    rf"exceeded|exceeds|passed|topped|surpassed|reach|rise to|climb to)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM})\b", re.I)
 _AND_INJ = re.compile(rf"^\s*(?:,\s*)?(?:and|while|with)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+{AUX}(?P<verb>{INJURE})\b", re.I)
 
 _SPECULATIVE = re.compile(r"\b(could|may|might|would|feared|fear|expected to|likely to|threatened)\b", re.I)
@@ -80,6 +80,8 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
         if fig is None or (fig.best or 0) > 100000:
             return
         gap = m.groupdict().get("gap") or ""
+        if not gap.strip():  # "killed the five attackers": the noun follows the number
+            gap = " ".join(sentence[num_end:num_end + 40].split()[:3])
         k = kind or _kind(verb, gap)
         # "the toll could reach 100": a guess, kept but not counted
         speculative = bool(_SPECULATIVE.search(sentence[max(0, m.start() - 40):m.end()]))
@@ -114,7 +116,8 @@ def combine(figures: list[Figure]) -> Figure:
         return Figure()
     bests = [f.best for f in figs if f.best is not None]
     lows = [f.min if f.min is not None else f.best for f in figs if (f.min if f.min is not None else f.best) is not None]
-    highs = [f.max if f.max is not None else f.best for f in figs]
+    # "at least 19" has no upper bound: one open figure leaves the article's maximum open
+    highs = [f.max if f.max is not None else (None if f.min is not None else f.best) for f in figs]
     return Figure(min=min(lows) if lows else None,
                   max=None if any(h is None for h in highs) or not highs else max(highs),
                   best=max(bests) if bests else None)

@@ -34,7 +34,7 @@ PATTERNS = [
     ("iso", re.compile(rf"\b(?P<y>{_Y})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b")),
     ("md", re.compile(rf"\b(?P<m>{_M})\s+(?P<d>{_D})\b(?!\s*,?\s*(?:19|20)\d\d)(?!\d)")),
     ("dm", re.compile(rf"\b(?P<d>{_D})\s+(?:of\s+)?(?P<m>{_M})\b(?!\s*,?\s*(?:19|20)\d\d)")),
-    ("weekday", re.compile(rf"\b(?P<rel>last|this|on|late|early)?\s*(?P<wd>{_WD})(?:'s)?"
+    ("weekday", re.compile(rf"\b(?:(?P<rel>last|this|on|late|early)\s+)?(?P<wd>{_WD})(?:'s)?"
                            r"(?P<part>\s+(?:night|evening|morning|afternoon))?\b", re.I)),
     ("relday", re.compile(r"\b(?P<rel>yesterday|today|tonight|last night|this morning|this evening|"
                           r"earlier today|overnight)\b", re.I)),

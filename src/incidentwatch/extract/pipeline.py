@@ -379,8 +379,14 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
         else:
             main.append(s)
             previous = None
-    mentions = [_build_mention(article, f"{article.id}#0", "reported", main, ref, ref_sent,
-                               article.published, title_end)]
+    mentions = []
+    lead = next((x for x in sents if x.start >= title_end), None)
+    if ref is None and lead is not None and lead.not_attack:
+        # the story is a trial, an arrest, a disaster: an attack it mentions without a recent date is history
+        pass
+    else:
+        mentions.append(_build_mention(article, f"{article.id}#0", "reported", main, ref, ref_sent,
+                                       article.published, title_end))
     for key, items in sorted(background.items()):
         bs = [s for s, _ in items]
         r = min((r for _, r in items), key=lambda r: {"day": 0, "week": 1, "month": 2, "year": 3}[r.precision])

@@ -17,9 +17,14 @@ from ..model import Incident, Mention
 from .merge import NEAR_KM, merge
 
 
+REPORTED_WINDOW = dt.timedelta(days=3)
+
+
 def _span(m: Mention) -> tuple[dt.date, dt.date] | None:
     if m.date is None:
         return None
+    if m.date_precision == "reported":  # dated only by publication: it happened on or shortly before
+        return m.date - REPORTED_WINDOW, m.date
     return m.date, m.date_end or m.date
 
 

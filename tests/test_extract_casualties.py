@@ -1,0 +1,138 @@
+"""Killed and injured counts in one sentence (extract.casualties.find_casualties).
+
+A figure is (min, max, best) as the GTD codes it: "at least 19" is min 19, best 19 and no
+maximum.  Victims and perpetrators are counted apart.  Every sentence here was written for
+these tests.
+"""
+from __future__ import annotations
+
+import pytest
+
+from incidentwatch.extract.casualties import find_casualties
+from incidentwatch.model import Figure
+
+
+def counts(sentence: str) -> dict[str, Figure]:
+    """kind -> figure for a sentence (failing if a kind appears twice)."""
+    found = find_casualties(sentence)
+    kinds = [c.kind for c in found]
+    assert len(kinds) == len(set(kinds)), f"a kind counted twice in {sentence!r}: {found}"
+    return {c.kind: c.figure for c in found}
+
+
+# --- qualifiers and how they bound a count ----------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, kind, expected", [
+    ("At least 19 people were killed in the blast.", "killed", Figure(min=19, max=None, best=19)),
+    ("The bombing killed at least 19 people.", "killed", Figure(min=19, max=None, best=19)),
+    ("More than 15 people were wounded in the shooting.", "injured", Figure(min=16, max=None, best=16)),
+    ("Dozens of worshippers were injured.", "injured", Figure(min=24, max=None, best=24)),
+    ("Several passers-by were hurt.", "injured", Figure(min=3, max=None, best=3)),
+    ("Nearly 40 people died in the fire the attackers set.", "killed", Figure(min=None, max=40, best=40)),
+    ("About 30 people were hurt.", "injured", Figure(min=None, max=None, best=30)),
+    ("Seven people were killed.", "killed", Figure(min=7, max=7, best=7)),
+])
+def test_qualifier_sets_the_bounds_of_a_count(sentence, kind, expected):
+    assert counts(sentence) == {kind: expected}
+
+
+# --- numbers written as words -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, kind, expected_best", [
+    ("Five soldiers were killed at the outpost.", "killed", 5),
+    ("Twenty-two worshippers died in the attack.", "killed", 22),
+    ("The blast killed twenty-two people.", "killed", 22),
+    ("The blast wounded eleven shoppers.", "injured", 11),
+    ("Gunmen killed 1,200 villagers over two days.", "killed", 1200),
+])
+def test_count_written_in_words_or_digits_is_read(sentence, kind, expected_best):
+    assert counts(sentence)[kind].best == expected_best
+
+
+# --- victims, the injured and perpetrators kept apart ------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the clause after the count says who the victims were; it does not make them attackers
+    ("19 people killed, most of them police, in the raid.",
+     {"killed": Figure(19, 19, 19)}),
+    ("The five attackers were killed by security forces.",
+     {"killed_perpetrators": Figure(5, 5, 5)}),
+    ("Two assailants were shot dead in the firefight.",
+     {"killed_perpetrators": Figure(2, 2, 2)}),
+    ("The roadside ambush left two policemen dead and three injured.",
+     {"killed": Figure(2, 2, 2), "injured": Figure(3, 3, 3)}),
+    # "the others" is no count: only the one killed is recorded
+    ("The gunman opened fire, killing one officer and injuring the others.",
+     {"killed": Figure(1, 1, 1)}),
+    ("The death toll rose to 20 on Monday.",
+     {"killed": Figure(20, 20, 20)}),
+    ("The blast killed 7 and wounded 12.",
+     {"killed": Figure(7, 7, 7), "injured": Figure(12, 12, 12)}),
+    ("Six people were killed and 10 wounded.",
+     {"killed": Figure(6, 6, 6), "injured": Figure(10, 10, 10)}),
+    ("Police said 4 militants were killed and 2 officers wounded.",
+     {"killed_perpetrators": Figure(4, 4, 4), "injured": Figure(2, 2, 2)}),
+])
+def test_killed_injured_and_perpetrators_are_counted_apart(sentence, expected):
+    assert counts(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Two gunmen killed three people at a cafe.", {"killed": Figure(3, 3, 3)}),
+    ("Three gunmen killed four people and wounded five.", {"killed": Figure(4, 4, 4), "injured": Figure(5, 5, 5)}),
+])
+def test_attackers_as_subject_of_killed_are_not_counted_as_dead(sentence, expected):
+    assert counts(sentence) == expected
+
+
+def test_attackers_as_object_of_killed_are_perpetrator_deaths():
+    assert counts("Security forces killed the five attackers.") == {"killed_perpetrators": Figure(5, 5, 5)}
+
+
+# --- speculation, ages and statistics -----------------------------------------------------------------------
+
+def test_speculative_toll_is_kept_but_flagged():
+    [fig] = find_casualties("The death toll could rise to 100, officials feared.")
+    assert fig.kind == "killed"
+    assert fig.figure.best == 100
+    assert fig.speculative
+
+
+def test_toll_that_could_reach_a_number_is_flagged_speculative():
+    found = find_casualties("Officials warned that the death toll could reach 100.")
+    assert [(c.kind, c.figure.best, c.speculative) for c in found] == [("killed", 100, True)]
+
+
+def test_firm_count_is_not_speculative():
+    [fig] = find_casualties("At least 19 people were killed in the blast.")
+    assert not fig.speculative
+
+
+@pytest.mark.parametrize("sentence", [
+    "A 66-year-old priest was killed in the attack.",
+    "Officers said the 30-year-old attacker was shot dead.",
+])
+def test_age_is_not_a_count(sentence):
+    assert all(c.figure.best not in (66, 30) for c in find_casualties(sentence))
+
+
+def test_age_beside_a_real_count_leaves_the_count():
+    assert counts("A 12-year-old boy was among 7 people killed.") == {"killed": Figure(7, 7, 7)}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Between January and November, 45 people were killed in such attacks.",
+    "Between January and November, militants killed 312 people in the region.",
+    "Since 2015 more than 300 police officers have been killed in the republic.",
+    "So far this year 61 people have died in bombings.",
+])
+def test_aggregate_statistics_are_not_counted(sentence):
+    assert find_casualties(sentence) == []
+
+
+# --- spans ----------------------------------------------------------------------------------------------------
+
+def test_span_covers_the_count_and_is_shifted_by_offset():
+    sentence = "The raid left 19 people killed, most of them police."
+    [fig] = find_casualties(sentence, offset=50)
+    assert sentence[fig.start - 50:fig.end - 50] == "left 19 people killed"

@@ -1,0 +1,257 @@
+"""Whole articles in, mentions out (extract.pipeline.extract_article).
+
+Every article here was written for these tests: the places are real, the events invented.
+spaCy loads once for this module and each article is extracted once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from incidentwatch.extract.nlp import load_nlp
+from incidentwatch.extract.pipeline import extract_article
+from incidentwatch.model import Article, Figure
+
+TUESDAY_25_JUNE_2024 = dt.date(2024, 6, 25)
+
+
+def article(id: str, text: str, published: dt.date | None = TUESDAY_25_JUNE_2024) -> Article:
+    """An article whose first line is its headline."""
+    return Article(id=id, text=text, title=text.split("\n", 1)[0], published=published)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def extract(nlp):
+    def run(a: Article):
+        return extract_article(a, nlp(a.text))
+    return run
+
+
+# --- a short attack report with a recalled earlier attack -----------------------------------------------------
+
+CHECKPOINT_REPORT = article("checkpoint", """\
+Gunmen attack traffic police post in Derbent
+
+Three gunmen drove up to a traffic police post on the edge of Derbent, Dagestan, on Sunday evening and sprayed it \
+with automatic fire, killing two police officers and wounding four passers-by, the regional interior ministry said.
+The three attackers were killed in a firefight that lasted an hour.
+The Islamic State claimed responsibility for the attack through its Amaq news agency.
+Last December gunmen killed one person in Derbent in a similar attack on a patrol.
+""")
+
+
+@pytest.fixture(scope="module")
+def checkpoint_mentions(extract):
+    return extract(CHECKPOINT_REPORT)
+
+
+@pytest.fixture(scope="module")
+def reported(checkpoint_mentions):
+    [m] = [m for m in checkpoint_mentions if m.role == "reported"]
+    return m
+
+
+@pytest.fixture(scope="module")
+def recalled(checkpoint_mentions):
+    [m] = [m for m in checkpoint_mentions if m.role == "background"]
+    return m
+
+
+def test_attack_report_yields_one_reported_and_one_background_mention(checkpoint_mentions):
+    assert [m.role for m in checkpoint_mentions] == ["reported", "background"]
+    assert [m.id for m in checkpoint_mentions] == ["checkpoint#0", "checkpoint#1"]
+    assert all(m.article_id == "checkpoint" for m in checkpoint_mentions)
+
+
+def test_reported_mention_is_dated_by_the_relative_weekday(reported):
+    # "on Sunday evening" in an article of Tuesday 25 June 2024
+    assert (reported.date, reported.date_end, reported.date_precision) == (dt.date(2024, 6, 23), None, "day")
+
+
+def test_reported_mention_is_placed_in_the_city_named(reported):
+    assert (reported.city, reported.admin1, reported.country) == ("Derbent", "Dagestan", "Russia")
+    assert reported.lat == pytest.approx(42.06, abs=0.1)
+    assert reported.lon == pytest.approx(48.29, abs=0.1)
+
+
+def test_reported_mention_uses_gtd_category_names(reported):
+    assert reported.attack_types == ["Armed Assault"]
+    assert reported.weapon_types == ["Firearms"]
+    assert set(reported.target_types) >= {"Police", "Private Citizens & Property"}
+
+
+def test_reported_mention_counts_victims_and_attackers_apart(reported):
+    assert reported.killed == Figure(2, 2, 2)
+    assert reported.injured == Figure(4, 4, 4)
+    assert reported.killed_perpetrators == Figure(3, 3, 3)
+
+
+def test_reported_mention_names_the_claimant_as_perpetrator(reported):
+    assert reported.claimed_by == ["Islamic State"]
+    assert reported.perpetrators == ["Islamic State"]
+    [claim] = reported.claims
+    assert (claim.status, claim.channel) == ("claimed", "Amaq")
+
+
+@pytest.mark.parametrize("field", ["date", "place", "attack_types", "target_types", "weapon_types",
+                                   "killed", "injured", "killed_perpetrators"])
+def test_every_field_has_evidence(reported, field):
+    assert any(e.field == field for e in reported.evidence)
+
+
+def test_evidence_spans_lie_inside_their_sentence(checkpoint_mentions):
+    text = CHECKPOINT_REPORT.text
+    for m in checkpoint_mentions:
+        evidence = m.evidence + [c.evidence for c in m.claims]
+        assert evidence
+        for e in evidence:
+            assert e.article_id == "checkpoint"
+            assert 0 <= e.start < e.end <= len(text)
+            sentence_at = text.find(e.text)
+            assert sentence_at >= 0, f"evidence sentence not in the article: {e.text!r}"
+            assert sentence_at <= e.start and e.end <= sentence_at + len(e.text), \
+                f"{e.field} span {text[e.start:e.end]!r} outside its sentence {e.text!r}"
+
+
+@pytest.mark.parametrize("field, said", [
+    ("date", "on Sunday evening"),
+    ("place", "Derbent"),
+    ("killed", "killing two"),
+    ("injured", "wounding four"),
+])
+def test_evidence_span_is_the_words_that_say_it(reported, field, said):
+    spans = [CHECKPOINT_REPORT.text[e.start:e.end] for e in reported.evidence if e.field == field]
+    assert said in spans
+
+
+def test_recalled_attack_is_a_background_mention_with_its_own_date(recalled):
+    assert recalled.date == dt.date(2023, 12, 1)
+    assert recalled.date_end == dt.date(2023, 12, 31)
+    assert recalled.date_precision == "month"
+    assert recalled.city == "Derbent"
+    assert recalled.killed == Figure(1, 1, 1)
+
+
+def test_recalled_attack_figures_do_not_leak_into_the_reported_one(reported, recalled):
+    assert reported.killed.best == 2  # not 1, nor 3
+    assert all(f["best"] != 1 for f in reported.figures if f["kind"] == "killed")
+    assert not recalled.claims
+    assert recalled.injured == Figure()
+    assert recalled.killed_perpetrators == Figure()
+
+
+# --- a bombing with an absolute date, a hedge-free claim and "at least" figures ---------------------------------
+
+MARKET_BOMBING = """\
+Suicide bomber strikes market in Kerman
+
+A suicide bomber blew himself up at a crowded market in Kerman, Iran, on March 22, 2024, killing at least 19 \
+people and wounding more than 40.
+ISKP claimed responsibility for the bombing in a statement on Telegram.
+Iranian officials said the bomber had entered the market on foot.
+"""
+
+
+@pytest.fixture(scope="module", params=[dt.date(2024, 3, 23), None], ids=["published", "no publication date"])
+def bombing(request, extract):
+    mentions = extract(article("market", MARKET_BOMBING, published=request.param))
+    assert [m.role for m in mentions] == ["reported"]
+    return mentions[0]
+
+
+def test_bombing_is_dated_by_its_absolute_date_with_or_without_publication_date(bombing):
+    assert (bombing.date, bombing.date_precision) == (dt.date(2024, 3, 22), "day")
+
+
+def test_bombing_types_and_place(bombing):
+    assert (bombing.city, bombing.country) == ("Kerman", "Iran")
+    assert bombing.attack_types == ["Bombing/Explosion"]
+    assert bombing.weapon_types == ["Explosives"]
+    assert "Business" in bombing.target_types
+
+
+def test_bombing_claimant_is_the_khorasan_branch(bombing):
+    assert bombing.claimed_by == ["Islamic State – Khorasan Province"]
+    assert bombing.perpetrators == ["Islamic State – Khorasan Province"]
+
+
+def test_at_least_figures_keep_no_maximum_in_the_mention(bombing):
+    assert bombing.killed == Figure(min=19, max=None, best=19)
+    assert bombing.injured == Figure(min=41, max=None, best=41)
+
+
+def test_at_least_figures_keep_their_lower_bound_in_the_mention(bombing):
+    assert (bombing.killed.min, bombing.killed.best) == (19, 19)
+    assert (bombing.injured.min, bombing.injured.best) == (41, 41)
+
+
+# --- articles that report no attack --------------------------------------------------------------------------------
+
+NOT_ATTACKS = {
+    "earthquake": """\
+Strong earthquake shakes eastern Turkey
+
+A magnitude 6.1 earthquake struck eastern Turkey on Monday, killing at least 12 people and injuring 80, officials said.
+Several buildings collapsed in the town of Malatya and rescuers searched the rubble through the night.
+Aftershocks continued into Tuesday morning.
+""",
+    "gas explosion": """\
+Gas explosion destroys apartment block in Makhachkala
+
+A gas explosion tore through a five-storey apartment block in Makhachkala on Saturday, killing four residents and \
+injuring nine.
+Emergency officials said a gas leak in a basement boiler room caused the blast.
+Investigators ruled out terrorism and said the building's gas pipes had not been inspected for years.
+""",
+    "plane crash": """\
+Cargo plane crashes near Novosibirsk
+
+A cargo plane crashed shortly after take-off near Novosibirsk on Tuesday, killing all five crew members.
+Aviation investigators said a technical fault in the left engine was the most likely cause and that there was no \
+sign of terrorism.
+The airline grounded its other aircraft of the same type while the flight recorders are examined.
+""",
+    "election": """\
+Regional election passes quietly in Dagestan
+
+Voters in Dagestan cast ballots on Sunday in a regional election held under heavy security after militant attacks \
+in the region last year.
+Turnout was 61 percent, the electoral commission said, and counting continued into the night.
+Police said there were no attacks or disturbances at polling stations in Derbent.
+""",
+    "court case": """\
+Court jails man over 2019 checkpoint attack
+
+A military court in Rostov-on-Don on Monday sentenced a man to life in prison for his part in a 2019 attack on a \
+police checkpoint in Derbent.
+Prosecutors said the attack killed two officers and that the man had supplied the gunmen with weapons.
+The defendant denied the charges and his lawyer said he would appeal the verdict.
+""",
+    "arrest": """\
+Police detain suspect in Nalchik
+
+Security officers detained a 27-year-old man in Nalchik on Thursday on suspicion of preparing a terrorist attack \
+on a shopping centre, the FSB said.
+Officers said they found a homemade explosive device, a suicide vest and a pistol in his flat.
+The suspect, an alleged supporter of the Islamic State, was arrested without a shot being fired.
+""",
+    "court case recounting the attack": pytest.param("""\
+Gunman jailed for life over Derbent church attack
+
+A court in Rostov-on-Don sentenced a gunman to life in prison on Monday for a 2022 terrorist attack on a church in \
+Derbent that killed three worshippers.
+The judge said the militant had opened fire on parishioners during an evening service.
+The man denied the charges at his trial and his lawyer said he would appeal the verdict.
+"""),
+}
+
+
+@pytest.mark.parametrize("text", NOT_ATTACKS.values(), ids=NOT_ATTACKS.keys())
+def test_article_that_reports_no_attack_yields_no_mention(extract, text):
+    assert extract(article("not-attack", text)) == []

@@ -1,0 +1,132 @@
+"""Place names resolved against the gazetteer in the article's own context (extract.places).
+
+The texts are parsed with the real spaCy model, loaded once for this module.  Every
+sentence here was written for these tests; the places are real.
+"""
+from __future__ import annotations
+
+import pytest
+
+from incidentwatch.extract.gazetteer import gazetteer
+from incidentwatch.extract.nlp import load_nlp
+from incidentwatch.extract.places import find_place_mentions, resolve
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def gz():
+    return gazetteer()
+
+
+@pytest.fixture(scope="module")
+def places(nlp, gz):
+    """text -> {mention text: resolved Place or None}, the mentions resolved together as one article."""
+    def run(text: str):
+        mentions = resolve(find_place_mentions(nlp(text), gz), gz)
+        return {m.text: m.place for m in mentions}, mentions
+    return run
+
+
+def where(place):
+    return (place.kind, place.name, place.country, place.admin1) if place else None
+
+
+# --- the gazetteer itself ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, kind, country, admin1", [
+    ("Derbent", "city", "Russia", "Dagestan"),
+    ("Magaramkent", "city", "Russia", "Dagestan"),
+    ("Makhachkala", "city", "Russia", "Dagestan"),
+    ("Dagestan", "admin1", "Russia", "Dagestan"),
+    ("Republic of Dagestan", "admin1", "Russia", "Dagestan"),
+    ("Kerman", "city", "Iran", "Kerman"),
+    ("Iran", "country", "Iran", None),
+])
+def test_gazetteer_holds_the_place(gz, name, kind, country, admin1):
+    assert any((p.kind, p.country, p.admin1) == (kind, country, admin1) for p in gz.lookup(name))
+
+
+def test_ambiguous_names_have_several_candidates(gz):
+    assert {p.country for p in gz.lookup("Derbent")} >= {"Russia", "Turkey"}
+    assert {p.country for p in gz.lookup("Kerman")} >= {"Iran", "United States"}
+
+
+# --- ambiguous names resolved by context -----------------------------------------------------------------------
+
+def test_city_named_with_its_region_is_that_region_s_city(places):
+    found, _ = places("Gunmen attacked a police post in Derbent, Dagestan, on Sunday.")
+    assert where(found["Derbent"]) == ("city", "Derbent", "Russia", "Dagestan")
+    assert where(found["Dagestan"]) == ("admin1", "Dagestan", "Russia", "Dagestan")
+
+
+@pytest.mark.parametrize("text", [
+    "Iran said two blasts struck a memorial procession in Kerman.",
+    "Two bombs exploded in Kerman, Iran, during a ceremony. Iran blamed militants for the blasts.",
+])
+def test_kerman_in_an_article_about_iran_is_in_iran(places, text):
+    found, _ = places(text)
+    assert found["Kerman"].country == "Iran"
+    assert found["Kerman"].kind == "city"
+
+
+def test_kerman_named_with_california_is_the_american_town(places):
+    found, _ = places("A man was arrested in Kerman, California, after a shooting.")
+    assert where(found["Kerman"]) == ("city", "Kerman", "United States", "California")
+
+
+def test_village_named_with_its_region_resolves(places):
+    found, _ = places("A firefight broke out in the village of Magaramkent in southern Dagestan.")
+    assert where(found["Magaramkent"]) == ("city", "Magaramkent", "Russia", "Dagestan")
+
+
+# --- transliteration variants: fuzzy matching inside the article's region --------------------------------------
+
+def test_transliteration_variant_in_its_region_resolves_by_fuzzy_match(places, gz):
+    assert gz.lookup("Makhachqala") == []  # not an exact name: only fuzzy matching can find it
+    found, _ = places("Gunmen opened fire in Makhachqala, Dagestan, killing a policeman.")
+    assert where(found["Makhachqala"]) == ("city", "Makhachkala", "Russia", "Dagestan")
+
+
+def test_transliteration_variant_with_region_and_country_resolves(places):
+    found, _ = places("Militants attacked a checkpoint in Makhachqala, the capital of Dagestan, Russia.")
+    assert where(found["Makhachqala"]) == ("city", "Makhachkala", "Russia", "Dagestan")
+
+
+def test_village_transliteration_variant_resolves(places, gz):
+    assert gz.lookup("Magharamakint") == []
+    found, _ = places("Police in Magharamakint, Dagestan, said the attackers fled into the hills.")
+    assert where(found["Magharamakint"]) == ("city", "Magaramkent", "Russia", "Dagestan")
+
+
+def test_transliteration_variant_without_any_context_stays_unresolved(places):
+    """Fuzzy matching only searches the countries and regions the article names."""
+    found, _ = places("Gunmen opened fire in Makhachqala on Friday.")
+    assert found.get("Makhachqala") is None
+
+
+# --- adjectives are weak -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, adjective, country", [
+    ("Russian officials said the attack was a terrorist act.", "Russian", "Russia"),
+    ("Iranian officials said two blasts struck a procession in Kerman.", "Iranian", "Iran"),
+])
+def test_nationality_adjective_is_a_weak_country_mention(places, text, adjective, country):
+    _, mentions = places(text)
+    [m] = [m for m in mentions if m.text == adjective]
+    assert m.weak
+    assert (m.place.kind, m.place.name) == ("country", country)
+
+
+def test_named_place_is_not_weak(places):
+    _, mentions = places("Gunmen attacked a police post in Derbent, Dagestan, on Sunday.")
+    assert mentions and not any(m.weak for m in mentions)
+
+
+def test_mention_spans_point_into_the_text(places):
+    text = "Gunmen attacked a police post in Derbent, Dagestan, on Sunday."
+    _, mentions = places(text)
+    assert [text[m.start:m.end] for m in mentions] == ["Derbent", "Dagestan"]
