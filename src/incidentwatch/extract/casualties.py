@@ -31,10 +31,15 @@ _VERB_THEN_COUNT = re.compile(
 _LEFT = re.compile(
     rf"\b(?:left|leaving|leaves)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+(?P<verb>{KILL}|{INJURE})\b", re.I)
 _TOLL = re.compile(
-    rf"\bdeath[\s-]toll\b(?:\s+[\w'’-]+){{0,5}}?\s+(?:to|at|of|reached|hit|is|was|stood at|stands at|"
+    rf"\b(?:death[\s-]toll|toll|number (?:of (?:people |those )?)?(?:killed|dead|deaths|fatalities))\b(?:\s+[\w'’-]+){{0,5}}?\s+(?:to|at|of|reached|hit|is|was|stood at|stands at|"
     rf"exceeded|exceeds|passed|topped|surpassed|reach|rise to|climb to)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM})\b", re.I)
 _AND_INJ = re.compile(rf"^\s*(?:,\s*)?(?:and|while|with)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+{AUX}(?P<verb>{INJURE})\b", re.I)
 
+# "the attacker was shot dead", "the suicide bomber blew himself up": one perpetrator dead, no number given
+_ONE_PERPETRATOR = re.compile(
+    r"\b(?:the|a|one|lone)\s+(?:suicide\s+)?(?P<num>attacker|gunman|bomber|assailant|shooter|perpetrator|hostage-taker)"
+    r"\s+(?:(?:was|had been|has been|also|then|later)\s+)*(?:shot dead|killed|died|neutrali[sz]ed|eliminated|"
+    r"blew himself up|detonated (?:his|a) (?:suicide |explosive )?(?:vest|belt))\b", re.I)
 _SPECULATIVE = re.compile(r"\b(could|may|might|would|feared|fear|expected to|likely to|threatened)\b", re.I)
 _AGGREGATE = re.compile(r"\b(between (january|february|march|april|may|june|july|august|september|october|"
                         r"november|december|\d{4})|since (19|20)\d\d|so far this year|this year alone|every year|"
@@ -99,6 +104,11 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
 
     for m in _TOLL.finditer(sentence):
         add(m, "killed", "killed")
+    for m in _ONE_PERPETRATOR.finditer(sentence):
+        num_start = m.start("num")
+        if not any(a <= num_start < b for a, b in taken):
+            taken.append(m.span("num"))
+            found.append(CasualtyFigure("killed_perpetrators", Figure(1, 1, 1), offset + m.start(), offset + m.end()))
     for m in _LEFT.finditer(sentence):
         add(m, m.group("verb"))
     for m in _VERB_THEN_COUNT.finditer(sentence):

@@ -103,9 +103,14 @@ _SPEECH = re.compile(r"\b(said|says|told|claimed|claims|announced|reported|quote
                      r"published|posted|updated|wrote|tweeted|identified|named|arrested|detained|charged)\b", re.I)
 
 
+_CLAIM_WORDS = re.compile(r"\bclaim|\bresponsib|\bcredit\b", re.I)
+
+
 def _event_spans(s: Sentence) -> list[tuple[int, int]]:
+    """Where the sentence speaks of the attack itself (not of a claim about it)."""
     spans = [(s.start + m.start(), s.start + m.end())
-             for key in ("strong", "weak") for m in pattern("triggers", key).finditer(s.text)]
+             for key in ("strong", "weak") for m in pattern("triggers", key).finditer(s.text)
+             if not _CLAIM_WORDS.search(m.group(0))]
     spans += [(c.start, c.end) for c in s.casualties]
     return spans
 
