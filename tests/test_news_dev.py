@@ -1,0 +1,47 @@
+"""The extraction targets on the shared development corpus (skipped when ../shared is absent).
+
+The corpus and the scorer are third-party material kept outside the repository; this test only
+reads them, runs the product end to end, and checks the figures the extraction issue asks for.
+"""
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+import incidentwatch.api as iw
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpora" / "news-dev"
+SCORER = SHARED / "eval" / "score_news.py"
+
+pytestmark = pytest.mark.skipif(not (CORPUS / "articles.jsonl").exists() or not SCORER.exists(),
+                                reason="../shared/corpora/news-dev or ../shared/eval is not here")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("score_news", SCORER)
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    db = f"sqlite:///{tmp_path_factory.mktemp('newsdev') / 'dev.db'}"
+    iw.ingest([CORPUS / "articles.jsonl"], db=db)
+    incidents = list(iw.incidents(db))
+    return scorer.evaluate(scorer.read_jsonl(CORPUS / "gold.jsonl"), scorer.read_jsonl(CORPUS / "articles.jsonl"),
+                           incidents)
+
+
+def test_every_event_is_found(report):
+    assert report["found"] == 1.0
+
+
+def test_news_score_is_at_least_point_eight(report):
+    assert report["score"] >= 0.8
+
+
+def test_distractors_raise_few_false_alarms(report):
+    assert report["distractor_false_alarm_rate"] <= 0.1
+
+
+@pytest.mark.parametrize("slot", ["date", "city", "country", "killed", "claimed_by"])
+def test_key_slots_are_right_for_most_events(report, slot):
+    assert report["slots"][slot] >= 0.8
