@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ..model import Article, Claim, Evidence, Figure, Mention
-from .actors import groups, statements
+from .actors import groups
+from .claims import statements
 from .casualties import CasualtyFigure, combine, find_casualties
 from .dates import DateRef, find_dates
 from .gazetteer import Place, gazetteer
@@ -76,7 +77,7 @@ def _analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
         s.dates = find_dates(text, anchor, sent.start_char)
         s.casualties = find_casualties(text, sent.start_char)
         s.places = [m for m in mentions if sent.start_char <= m.start < sent.end_char and m.place]
-        s.claims = statements(text, sent.start_char, article.id)
+        s.claims = statements(text, sent.start_char, article.id, span=sent)
         s.persons = [(e.start_char, e.end_char, e.text) for e in sent.ents if e.label_ == "PERSON"]
         out.append(s)
     return out

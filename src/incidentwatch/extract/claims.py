@@ -1,0 +1,210 @@
+"""Responsibility statements: who is said to have done it, how, and who says so.
+
+A statement's status follows its verb: "claimed responsibility", "said it was
+behind" (claimed); "praised", "hailed" (praised); "likely carried out", "was
+behind" (attributed, with the hedge kept); "blamed", "accused" (blamed, noting
+"without evidence"); "denied" (denied); "rejected the claim", "reluctant to
+agree" (disputed).  Negation ("did not claim", "no group has claimed") cancels
+a statement.  The actor is the group or state nearest the verb; the source is a
+known monitor or relay named in the sentence (SITE, ISW, Amaq), else whoever
+the parse says is speaking ("X said", "according to X").  Names of sources,
+states and channels are in data/responsibility.toml.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from ..model import Claim, Evidence
+from .actors import find_groups
+from .lexicon import load_toml, phrase_pattern
+
+_NEG = re.compile(r"\b(?:not|no|never|n't|without|nor|yet to|nobody|no one|no group|none)\b(?:\W+\w+){0,4}\W*$", re.I)
+CUES = [
+    ("disputed", re.compile(
+        r"\b(?:(?:reject(?:ed|s)?|dismiss(?:ed|es)?|disput(?:ed|es)?|cast doubt on|questioned|doubt(?:ed|s)?)\b"
+        r"[^.]{0,60}\bclaims?\b|reluctant to (?:agree|accept|confirm)|(?:did|have|has) not confirm(?:ed)?|"
+        r"(?:were|was|are|is|remain(?:ed)?) (?:skeptical|sceptical|unconvinced)|"
+        r"(?:were|was) unaware (?:as to )?whether)", re.I)),
+    ("denied", re.compile(r"\b(den(?:y|ied|ies|ying)|rejected any involvement|had nothing to do)\b", re.I)),
+    ("claimed", re.compile(
+        r"\b(claim(?:ed|s|ing)?\s+(?:of\s+)?(?:full\s+)?(?:responsib\w*|credit|the attacks?|the bombings?|"
+        r"the shooting|the assault|the blasts?|the raid|an attack|attacks?|a deadly|deadly|"
+        r"the double|twin|the twin|the killing|the explosions?|the massacre|the atrocit\w+|"
+        r"(?:that|to have|it|they)\s+(?:was|were|had|has|carried|conducted|launched|killed|attacked|"
+        r"targeted|is|are)\b)|"
+        r"(?:took|takes|take|taking|accepted|accepts|claimed|assumed)\s+(?:the\s+)?(?:full\s+)?(?:responsibility|credit)|"
+        r"claim of responsibility|responsibility (?:was|has been|had been) claimed|(?:been |was |were )?claimed by|"
+        r"(?:said|says|saying|stated|announced|declared)(?:\s+(?:in|on|through|via)\s+(?:a|an|its|their)\s+"
+        r"[\w-]+(?:\s+[\w-]+)?)?,?\s+(?:that\s+)?(?:it|its \w+|they|their \w+)\s+"
+        r"(?:was|were|had been|is|are|had)\s+(?:\w+\s+)?(?:behind|responsible)|"
+        r"(?:said|says|saying|announced)\s+(?:that\s+)?(?:it|its \w+|they)\s+(?:had\s+)?(?:carried out|"
+        r"attacked|targeted|launched|conducted|killed))\b", re.I)),
+    ("praised", re.compile(r"\b(prais(?:ed|es|ing)|hail(?:ed|s)|celebrat(?:ed|es)|applaud(?:ed|s)|glorif(?:ied|ies))\b", re.I)),
+    ("blamed", re.compile(r"\b(blam(?:ed|es|ing|e)|accus(?:ed|es|ing)|point(?:ed)? the finger|"
+                          r"are behind this|is behind this|assign responsibility)\b", re.I)),
+    ("attributed", re.compile(r"\b(behind|carried out|responsible for|perpetrated|staged|conducted|"
+                              r"suspected|attribut(?:ed|es)|orchestrated|masterminded|was the work of|"
+                              r"were the work of)\b", re.I)),
+]
+# "three months after ISIS-K claimed responsibility for the Crocus attack": a claim about an earlier event
+_EARLIER = re.compile(r"\b(?:\w+\s+(?:days?|weeks?|months?|years?)\s+(?:after|before|earlier|ago)|"
+                      r"(?:earlier|previous|prior|last year's|last month's) (?:attacks?|assault|bombing)|in the past)\b", re.I)
+_DATED_OBJECT = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:January|February|March|April|May|June|July|August|September|"
+                           r"October|November|December|last|earlier|previous|(?:19|20)\d\d)\b", re.I)
+HEDGES = re.compile(r"\b(likely|probably|possibly|allegedly|suspected|apparently|reportedly|believed to|"
+                    r"thought to|may have|might have|could have|appears to|seemed to)\b", re.I)
+NO_EVIDENCE = re.compile(r"\b(without (?:\w+\s+){0,2}evidence|no evidence|baseless|unfounded|no basis)\b", re.I)
+UNVERIFIED = re.compile(r"\b(could not|cannot|can't|couldn't|was not|has not been|not) (?:be )?(?:independently )?"
+                        r"(?:verif|confirm|authenticat)", re.I)
+VERIFIED = re.compile(r"\b(?:confirmed|verified|authenticated)\b[^.]{0,30}\b(?:claim|authenticity|genuine|authentic)\b|"
+                      r"\b(?:claim|statement|video)\b[^.]{0,40}\b(?:confirmed|verified|authenticated)\b", re.I)
+SPEECH = {"said", "says", "say", "saying", "told", "tells", "wrote", "writes", "write", "reported", "reports",
+          "assessed", "assesses", "noted", "notes", "stated", "states", "announced", "added", "warned", "argued",
+          "believes", "believe", "concluded", "quoted", "cited", "alleged", "suggested", "emphasized",
+          "emphasised", "insisted", "claimed", "according"}
+
+
+@functools.cache
+def _named(section: str) -> list[tuple[re.Pattern, str]]:
+    pats = []
+    for entry in load_toml("responsibility.toml")[section]:
+        if entry.get("aliases"):
+            pats.append((phrase_pattern(entry["aliases"]), entry["name"]))
+        if entry.get("exact"):
+            pats.append((phrase_pattern(entry["exact"], case_sensitive=True), entry["name"]))
+    return pats
+
+
+@functools.cache
+def _channels() -> list[tuple[re.Pattern, str]]:
+    return [(phrase_pattern(words), name) for name, words in load_toml("responsibility.toml")["channels"].items()]
+
+
+def _find(section: str, text: str) -> list[tuple[str, int, int]]:
+    return [(name, m.start(), m.end()) for pat, name in _named(section) for m in pat.finditer(text)]
+
+
+def states() -> set[str]:
+    return {name for _, name in _named("state")}
+
+
+def _nearest_actor(cue: re.Match, actors: list[tuple[str, int, int]]):
+    """The actor a cue speaks of: the closest before it (its subject), else just after."""
+    before = [(cue.start() - a1, a) for a in actors for _, a0, a1 in [a] if a1 <= cue.start() + 2 and cue.start() - a1 <= 90]
+    after = [(a0 - cue.end(), a) for a in actors for _, a0, a1 in [a] if a0 >= cue.end() - 2 and a0 - cue.end() <= 60]
+    if before:
+        return min(before)[1]
+    if after:
+        return min(after)[1]
+    return None
+
+
+def _phrase(tok) -> str:
+    """A subject's words, trimmed of relative clauses and long tails."""
+    words = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "punct", "appos") or t is tok]
+    words = [t for t in words if t.i >= tok.left_edge.i]
+    text = " ".join(t.text for t in words[:8])
+    return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).strip(" ,")
+
+
+def _speaker(span, cue_start: int, actor_span: tuple[int, int]) -> str | None:
+    """Who the parse says makes the statement: "ISW writes that ...", "according to officials"."""
+    if span is None:
+        return None
+    toks = [t for t in span if t.idx - span.start_char >= cue_start]
+    if not toks:
+        return None
+    tok = toks[0]
+    for anc in [tok] + list(tok.ancestors):
+        if anc.text.lower() in SPEECH:
+            if anc.text.lower() == "according":
+                obj = [c for c in anc.children if c.dep_ == "prep"] or [anc]
+                pobj = [c for t in obj for c in t.children if c.dep_ == "pobj"]
+                if pobj:
+                    return _phrase(pobj[0])
+            subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subj:
+                s0, s1 = subj[0].left_edge.idx - span.start_char, subj[0].right_edge.idx - span.start_char
+                if not (actor_span[0] <= s0 <= actor_span[1]) and subj[0].text.lower() not in ("it", "they", "he", "she"):
+                    return _phrase(subj[0])
+    for t in span:
+        if t.text.lower() == "according" and t.nbor(1).text.lower() == "to" if t.i + 1 < len(t.doc) else False:
+            pobj = [c for c in t.nbor(1).children if c.dep_ == "pobj"]
+            if pobj:
+                return _phrase(pobj[0])
+    return None
+
+
+def _cue_subject(span, cue_start: int, actor_span: tuple[int, int]) -> str | None:
+    """The subject of the statement's own verb: "local security services have been reluctant"."""
+    if span is None:
+        return None
+    toks = [t for t in span if t.idx - span.start_char >= cue_start]
+    if not toks:
+        return None
+    for anc in [toks[0]] + list(toks[0].ancestors):
+        subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            s0 = subj[0].left_edge.idx - span.start_char
+            s1 = subj[0].right_edge.idx + len(subj[0].right_edge) - span.start_char
+            if s1 <= actor_span[0] or s0 >= actor_span[1]:
+                return _phrase(subj[0])
+            return None
+    return None
+
+
+def statements(sentence: str, offset: int, article_id: str, span=None) -> list[Claim]:
+    """Responsibility statements in one sentence (offsets into the article).
+    `span` is the sentence's spaCy Span, when there is one, for finding who speaks."""
+    out: list[Claim] = []
+    actors = [(g.group, g.start - offset, g.end - offset) for g in find_groups(sentence, offset)]
+    actors += _find("state", sentence)
+    if not actors:
+        return out
+    state_names = states()
+    known_sources = _find("source", sentence)
+    seen: set[tuple[str, str]] = set()
+    taken: list[tuple[int, int]] = []
+    for status, pat in CUES:
+        for cue in pat.finditer(sentence):
+            if any(a < cue.end() and cue.start() < b for a, b in taken):
+                continue
+            target = _nearest_actor(cue, actors)
+            if target is None:
+                continue
+            actor, a0, a1 = target
+            st = status
+            if actor in state_names and st in ("claimed", "praised", "attributed"):
+                continue
+            lead = sentence[max(0, min(a0, cue.start()) - 50):cue.start()]
+            if st != "denied" and _NEG.search(lead):
+                continue  # "did not claim", "no group has been blamed"
+            if st == "claimed":
+                if re.search(r"\b(?:that|which|who)\s+(?:had\s+|has\s+)?$", sentence[:cue.start()], re.I) and \
+                        _DATED_OBJECT.match(sentence[cue.end():cue.end() + 50]):
+                    continue  # "the affiliate that claimed responsibility for March's raid": another attack
+                if _EARLIER.search(sentence[:min(a0, cue.start())]) and a0 > 0:
+                    continue  # a claim of some earlier attack, recalled
+            if st == "attributed" and re.search(r"not (?:be )?(?:behind|responsible)", sentence, re.I):
+                st = "disputed"
+            taken.append((cue.start(), cue.end()))
+            if (actor, st) in seen:
+                continue
+            seen.add((actor, st))
+            hedge = HEDGES.search(sentence)
+            hedge_text = hedge.group(0) if hedge else None
+            if st == "blamed" and NO_EVIDENCE.search(sentence):
+                hedge_text = "without evidence"
+            source = next((n for n, s0, _ in sorted(known_sources, key=lambda x: abs(x[1] - cue.start()))
+                           if n != actor), None)
+            if source is None and st in ("blamed", "disputed", "denied"):
+                source = _cue_subject(span, cue.start(), (a0, a1)) if st != "denied" else None
+            if source is None:
+                source = _speaker(span, cue.start(), (a0, a1))
+            channel = next((n for pat_, n in _channels() if pat_.search(sentence)), None)
+            verified = "false" if UNVERIFIED.search(sentence) else ("true" if VERIFIED.search(sentence) else "unknown")
+            out.append(Claim(actor=actor, status=st, source=source, channel=channel, verified=verified,
+                             hedge=hedge_text, evidence=Evidence("claims", article_id, offset + a0, offset + a1,
+                                                                 sentence)))
+    return out
