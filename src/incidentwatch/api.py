@@ -117,6 +117,54 @@ def incident(incident_id: str, db: str | Store | None = None) -> dict | None:
     return open_store(db).incident(incident_id)
 
 
+@dataclass
+class GroupProfile:
+    """What the database says of one group: its incidents and how responsibility was stated."""
+
+    name: str
+    parent: str | None
+    incidents: int = 0
+    first: str | None = None
+    last: str | None = None
+    claimed: int = 0  # incidents the group claimed
+    attributed: int = 0  # incidents others attributed to it (without a claim)
+    praised: int = 0
+    denied: int = 0
+    killed: int = 0
+    countries: list[str] = field(default_factory=list)
+
+
+def groups(db: str | Store | None = None) -> list[GroupProfile]:
+    """Every group named as perpetrator or in a responsibility statement, most incidents first."""
+    from .extract.actors import groups as known_groups
+
+    known = known_groups()
+    profiles: dict[str, GroupProfile] = {}
+    for inc in incidents(db):
+        by_status: dict[str, set[str]] = {}
+        for c in inc.get("claims") or []:
+            by_status.setdefault(c["status"], set()).add(c["actor"])
+        names = set(inc.get("perpetrators") or []) | {a for st in ("claimed", "attributed", "praised", "denied")
+                                                     for a in by_status.get(st, set())}
+        for name in sorted(n for n in names if n in known):
+            p = profiles.setdefault(name, GroupProfile(name, known[name].parent))
+            p.incidents += 1
+            date = inc.get("date")
+            if date:
+                p.first = min(filter(None, [p.first, date]))
+                p.last = max(filter(None, [p.last, date]))
+            if name in by_status.get("claimed", set()):
+                p.claimed += 1
+            elif name in by_status.get("attributed", set()) or name in (inc.get("perpetrators") or []):
+                p.attributed += 1
+            p.praised += name in by_status.get("praised", set())
+            p.denied += name in by_status.get("denied", set())
+            p.killed += (inc.get("killed") or {}).get("best") or 0
+            if inc.get("country") and inc["country"] not in p.countries:
+                p.countries.append(inc["country"])
+    return sorted(profiles.values(), key=lambda p: (-p.incidents, p.name))
+
+
 def export(fmt: str, out: str | os.PathLike | None = None, db: str | Store | None = None,
            country: str | None = None, since: dt.date | None = None) -> int:
     """Write incidents to a file (or stdout when `out` is None or "-"); returns the count."""

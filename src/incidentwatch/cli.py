@@ -184,6 +184,20 @@ def show(incident_id: str, db: Optional[str] = DbOption):
                   f"{escape(e['text'][:160])}", highlight=False, soft_wrap=True)
 
 
+@app.command("groups")
+def groups_(db: Optional[str] = DbOption):
+    """List groups: incidents, first and last, claims versus attributions."""
+    table = Table(title="Groups")
+    for col, kw in (("group", {}), ("branch of", {}), ("incidents", {"justify": "right"}), ("first", {}),
+                    ("last", {}), ("claimed", {"justify": "right"}), ("attributed", {"justify": "right"}),
+                    ("praised", {"justify": "right"}), ("killed", {"justify": "right"}), ("countries", {})):
+        table.add_column(col, **kw)
+    for g in api.groups(db):
+        table.add_row(escape(g.name), escape(g.parent or ""), str(g.incidents), g.first or "?", g.last or "?",
+                      str(g.claimed), str(g.attributed), str(g.praised), str(g.killed), escape(", ".join(g.countries)))
+    out.print(table)
+
+
 @app.command()
 def demo(db: Optional[str] = typer.Option(None, "--db", help="Keep the demo database here (default: temporary).")):
     """Ingest the bundled sample reports into a fresh database and show what came out."""

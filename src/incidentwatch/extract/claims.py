@@ -41,8 +41,9 @@ CUES = [
         r"(?:said|says|saying|announced)\s+(?:that\s+)?(?:it|its \w+|they)\s+(?:had\s+)?(?:carried out|"
         r"attacked|targeted|launched|conducted|killed))\b", re.I)),
     ("praised", re.compile(r"\b(prais(?:ed|es|ing)|hail(?:ed|s)|celebrat(?:ed|es)|applaud(?:ed|s)|glorif(?:ied|ies))\b", re.I)),
-    ("blamed", re.compile(r"\b(blam(?:ed|es|ing|e)|accus(?:ed|es|ing)|point(?:ed)? the finger|"
-                          r"are behind this|is behind this|assign responsibility)\b", re.I)),
+    ("blamed", re.compile(r"\b(blam(?:ed|es|ing|e)|accus(?:ed|es|ing|ations?)|point(?:ed)? the finger|"
+                          r"are behind this|is behind this|assign responsibility|"
+                          r"(?:is|are|was|were) (?:allegedly |reportedly )?involved in)\b", re.I)),
     ("attributed", re.compile(r"\b(behind|carried out|responsible for|perpetrated|staged|conducted|"
                               r"suspected|attribut(?:ed|es)|orchestrated|masterminded|was the work of|"
                               r"were the work of)\b", re.I)),
@@ -62,7 +63,8 @@ VERIFIED = re.compile(r"\b(?:confirmed|verified|authenticated)\b[^.]{0,30}\b(?:c
 SPEECH = {"said", "says", "say", "saying", "told", "tells", "wrote", "writes", "write", "reported", "reports",
           "assessed", "assesses", "noted", "notes", "stated", "states", "announced", "added", "warned", "argued",
           "believes", "believe", "concluded", "quoted", "cited", "alleged", "suggested", "emphasized",
-          "emphasised", "insisted", "claimed", "according"}
+          "emphasised", "insisted", "according", "claiming", "accused", "blamed"}
+_PRONOUNS = {"i", "we", "you", "he", "she", "it", "they", "this", "that", "who", "which"}
 
 
 @functools.cache
@@ -100,12 +102,17 @@ def _nearest_actor(cue: re.Match, actors: list[tuple[str, int, int]]):
     return None
 
 
-def _phrase(tok) -> str:
-    """A subject's words, trimmed of relative clauses and long tails."""
-    words = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "punct", "appos") or t is tok]
-    words = [t for t in words if t.i >= tok.left_edge.i]
-    text = " ".join(t.text for t in words[:8])
-    return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).strip(" ,")
+def _phrase(tok) -> str | None:
+    """A subject's words as written, without relative clauses or long tails; None for a pronoun."""
+    if tok.text.lower() in _PRONOUNS:
+        return None
+    cut = [c for c in tok.children if c.dep_ in ("relcl", "acl", "appos", "punct") and c.i > tok.i]
+    last = min([c.left_edge.i for c in cut] + [tok.right_edge.i + 1]) - 1
+    first = tok.left_edge.i
+    last = min(last, first + 7)
+    doc = tok.doc
+    text = doc.text[doc[first].idx:doc[last].idx + len(doc[last])]
+    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,“”\"'’‘"), flags=re.I).strip(" ,") or None
 
 
 def _speaker(span, cue_start: int, actor_span: tuple[int, int]) -> str | None:
@@ -125,8 +132,9 @@ def _speaker(span, cue_start: int, actor_span: tuple[int, int]) -> str | None:
                     return _phrase(pobj[0])
             subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subj:
-                s0, s1 = subj[0].left_edge.idx - span.start_char, subj[0].right_edge.idx - span.start_char
-                if not (actor_span[0] <= s0 <= actor_span[1]) and subj[0].text.lower() not in ("it", "they", "he", "she"):
+                s0 = subj[0].left_edge.idx - span.start_char
+                s1 = subj[0].right_edge.idx + len(subj[0].right_edge) - span.start_char
+                if (s1 <= actor_span[0] or s0 >= actor_span[1]) and _phrase(subj[0]):
                     return _phrase(subj[0])
     for t in span:
         if t.text.lower() == "according" and t.nbor(1).text.lower() == "to" if t.i + 1 < len(t.doc) else False:
@@ -154,6 +162,22 @@ def _cue_subject(span, cue_start: int, actor_span: tuple[int, int]) -> str | Non
     return None
 
 
+_STATE_BLAME = re.compile(r"behind|responsible for|orchestrated|masterminded|(?:was|were) the work of", re.I)
+_SPEAKS = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:said|says|writes|wrote|reported|reports|assessed|noted|stated|"
+                     r"announced|concluded|quoted|cited|added|told)\b", re.I)
+
+
+def _known_source(sentence: str, known: list[tuple[str, int, int]], cue: re.Match, actor: str) -> str | None:
+    """A named monitor or relay: one that speaks ("ISW writes", "according to SITE") first, else the nearest."""
+    cands = [(n, a, b) for n, a, b in known if n != actor]
+    speaking = [(n, a, b) for n, a, b in cands if _SPEAKS.match(sentence[b:b + 25]) or
+                re.search(r"according to (?:the )?$", sentence[max(0, a - 20):a], re.I)]
+    pool = speaking or cands
+    if not pool:
+        return None
+    return min(pool, key=lambda x: abs(x[1] - cue.start()))[0]
+
+
 def statements(sentence: str, offset: int, article_id: str, span=None) -> list[Claim]:
     """Responsibility statements in one sentence (offsets into the article).
     `span` is the sentence's spaCy Span, when there is one, for finding who speaks."""
@@ -175,11 +199,19 @@ def statements(sentence: str, offset: int, article_id: str, span=None) -> list[C
                 continue
             actor, a0, a1 = target
             st = status
-            if actor in state_names and st in ("claimed", "praised", "attributed"):
+            if actor in state_names and st in ("claimed", "praised"):
                 continue
+            if actor in state_names and st == "attributed":
+                if not _STATE_BLAME.match(cue.group(0)):
+                    continue
+                st = "blamed"  # "Ukraine was behind this": said of a state, it is an accusation
             lead = sentence[max(0, min(a0, cue.start()) - 50):cue.start()]
-            if st != "denied" and _NEG.search(lead):
+            if st == "attributed" and re.search(r"\b(?:not|never|n't)\s+(?:\w+\s+)?$", lead, re.I):
+                st = "disputed"  # "the Islamic State in Afghanistan is not behind the attacks"
+            elif st != "denied" and _NEG.search(lead):
                 continue  # "did not claim", "no group has been blamed"
+            if re.search(r"\b(?:if|whether|unless)\s+(?:\w+\s+){0,3}$", sentence[max(0, cue.start() - 30):cue.start()], re.I):
+                continue  # "if we assign responsibility to NATO ...": a supposition, not a statement
             if st == "claimed":
                 if re.search(r"\b(?:that|which|who)\s+(?:had\s+|has\s+)?$", sentence[:cue.start()], re.I) and \
                         _DATED_OBJECT.match(sentence[cue.end():cue.end() + 50]):
@@ -196,15 +228,33 @@ def statements(sentence: str, offset: int, article_id: str, span=None) -> list[C
             hedge_text = hedge.group(0) if hedge else None
             if st == "blamed" and NO_EVIDENCE.search(sentence):
                 hedge_text = "without evidence"
-            source = next((n for n, s0, _ in sorted(known_sources, key=lambda x: abs(x[1] - cue.start()))
-                           if n != actor), None)
+            source = _known_source(sentence, known_sources, cue, actor)
             if source is None and st in ("blamed", "disputed", "denied"):
                 source = _cue_subject(span, cue.start(), (a0, a1)) if st != "denied" else None
             if source is None:
                 source = _speaker(span, cue.start(), (a0, a1))
             channel = next((n for pat_, n in _channels() if pat_.search(sentence)), None)
             verified = "false" if UNVERIFIED.search(sentence) else ("true" if VERIFIED.search(sentence) else "unknown")
-            out.append(Claim(actor=actor, status=st, source=source, channel=channel, verified=verified,
-                             hedge=hedge_text, evidence=Evidence("claims", article_id, offset + a0, offset + a1,
-                                                                 sentence)))
+            # actors coordinated with this one ("Ukraine and NATO are behind this") share the statement
+            for name, b0, b1 in [target] + _coordinated(target, actors, sentence):
+                if name != actor and ((name, st) in seen or (name in state_names) != (actor in state_names)):
+                    continue
+                seen.add((name, st))
+                out.append(Claim(actor=name, status=st, source=source, channel=channel, verified=verified,
+                                 hedge=hedge_text, evidence=Evidence("claims", article_id, offset + b0, offset + b1,
+                                                                     sentence)))
+    return out
+
+
+def _coordinated(target, actors, sentence: str) -> list:
+    """Actors joined to the target by "and", "or" or a comma: "Ukraine and NATO"."""
+    _, t0, t1 = target
+    out = []
+    for other in actors:
+        _, o0, o1 = other
+        if other is target:
+            continue
+        between = sentence[t1:o0] if o0 >= t1 else sentence[o1:t0]
+        if re.fullmatch(r"\s*(?:,|and|or|, and|as well as)\s*(?:the\s+)?", between):
+            out.append(other)
     return out

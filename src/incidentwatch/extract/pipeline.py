@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from ..model import Article, Claim, Evidence, Figure, Mention
 from .actors import groups
-from .claims import statements
+from .claims import NO_EVIDENCE, UNVERIFIED, statements
 from .casualties import CasualtyFigure, combine, find_casualties
 from .dates import DateRef, find_dates
 from .gazetteer import Place, gazetteer
@@ -33,6 +33,9 @@ _SPEAKERS = re.compile(
     r"are investigating|is investigating|opened)\b|\baccording to (?:the )?(?:\w+\s){0,2}"
     r"(?:police|officials?|authorities|ministry|governor|government)\b", re.I)
 _HEADLINE_MAX = 200
+_ANAPHORA = re.compile(r"\b(?:(?P<two>both|the two)\s+(?:of\s+)?(?:these\s+|those\s+|the\s+)?|(?:these|those|the earlier|"
+                       r"the previous|the latter|that)\s+)(?:terror(?:ist)?\s+)?(?:acts|attacks?|incidents?|bombings?|"
+                       r"explosions?|blasts?|shootings?)\b", re.I)
 # a sentence that goes on telling the story the previous one began
 _CONTINUES = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:later|afterwards|after that|then|that day|the next day|"
                         r"at the time|the siege|that attack|the attackers there)\b", re.I)
@@ -341,9 +344,20 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
     m.killed = combine(figs["killed"])
     m.injured = combine(figs["injured"])
     m.killed_perpetrators = combine(figs["killed_perpetrators"])
+    recent: list[list[Claim]] = []
     for s in sents:
-        m.claims.extend(c for c in s.claims
-                        if not (role == "reported" and _about_earlier(c.evidence.start, s, m.date)))
+        own = [c for c in s.claims if not (role == "reported" and _about_earlier(c.evidence.start, s, m.date))]
+        if not own and UNVERIFIED.search(s.text) and re.search(r"\bclaim|\bstatement", s.text, re.I):
+            for claims in recent[-2:]:  # "The claim cannot be independently verified."
+                for c in claims:
+                    c.verified = "false"
+        if not own and NO_EVIDENCE.search(s.text):
+            for claims in recent[-2:]:  # "There is no basis for these accusations."
+                for c in claims:
+                    if c.status == "blamed":
+                        c.hedge = "without evidence"
+        recent.append(own)
+        m.claims.extend(own)
     # the perpetrator is who claimed it, or whom a source names without hedging; blame is not enough
     groups_said = [c.actor for c in m.claims if c.actor in groups() and (
         c.status == "claimed" or (c.status == "attributed" and not c.hedge))]
@@ -370,7 +384,15 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     main: list[Sentence] = []
     background: dict[tuple, list[tuple[Sentence, DateRef]]] = defaultdict(list)
     previous: tuple | None = None  # the background incident the last sentence told of
+    run: list[tuple] = []  # background incidents told of by the sentences just before
     for i, s in enumerate(sents):
+        back = _ANAPHORA.search(s.text)
+        if back and run and not any(r.date and not _is_background(r, main_date) for r in s.dates):
+            # "IS claimed both terror acts": the sentence is about the attacks just recalled
+            keys = list(dict.fromkeys(k for k, _ in run))[-2:] if back.group("two") else [run[-1][0]]
+            for k in keys:
+                background[k].append((s, next(r for kk, r in run if kk == k)))
+            continue
         far = [r for r in s.dates if _is_background(r, main_date)]
         near = [r for r in s.dates if r.date and not _is_background(r, main_date)]
         if far and (s.attack or s.casualties) and not any(r is ref for r in s.dates) and \
@@ -379,12 +401,15 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
             key = (r.date.year, r.date.month) if r.precision != "year" else (r.date.year,)
             background[key].append((s, r))
             previous = (key, r)
+            run.append((key, r))
         elif previous and not near and _CONTINUES.match(s.text) and \
                 "\n\n" not in article.text[sents[i - 1].end:s.start]:
             background[previous[0]].append((s, previous[1]))  # "Two days later the siege ended ..."
         else:
             main.append(s)
             previous = None
+            if s.attack:
+                run = []
     mentions = []
     lead = next((x for x in sents if x.start >= title_end), None)
     if ref is None and lead is not None and lead.not_attack:
