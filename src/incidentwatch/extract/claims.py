@@ -16,7 +16,7 @@ import functools
 import re
 
 from ..model import Claim, Evidence
-from .actors import find_groups
+from .actors import find_groups, groups
 from .lexicon import load_toml, phrase_pattern
 
 _NEG = re.compile(r"\b(?:not|no|never|n't|without|nor|yet to|nobody|no one|no group|none)\b(?:\W+\w+){0,4}\W*$", re.I)
@@ -258,3 +258,13 @@ def _coordinated(target, actors, sentence: str) -> list:
         if re.fullmatch(r"\s*(?:,|and|or|, and|as well as)\s*(?:the\s+)?", between):
             out.append(other)
     return out
+
+
+def best_supported(claims: list[Claim]) -> list[str]:
+    """The perpetrators the statements support best: groups that claimed it or that a source names
+    without hedging; failing those, groups a source names with a hedge ("likely"); never the merely blamed."""
+    known = groups()
+    firm = [c.actor for c in claims if c.actor in known and
+            (c.status == "claimed" or (c.status == "attributed" and not c.hedge))]
+    soft = [c.actor for c in claims if c.actor in known and c.status == "attributed" and c.hedge]
+    return list(dict.fromkeys(firm or soft))

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ..model import Article, Claim, Evidence, Figure, Mention
-from .actors import groups
-from .claims import NO_EVIDENCE, UNVERIFIED, statements
+from .claims import NO_EVIDENCE, UNVERIFIED, best_supported, statements
 from .casualties import CasualtyFigure, combine, find_casualties
 from .dates import DateRef, find_dates
 from .gazetteer import Place, gazetteer
@@ -358,10 +357,7 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
                         c.hedge = "without evidence"
         recent.append(own)
         m.claims.extend(own)
-    # the perpetrator is who claimed it, or whom a source names without hedging; blame is not enough
-    groups_said = [c.actor for c in m.claims if c.actor in groups() and (
-        c.status == "claimed" or (c.status == "attributed" and not c.hedge))]
-    m.perpetrators = list(dict.fromkeys(groups_said))
+    m.perpetrators = best_supported(m.claims)
     m.evidence = ev
     return m
 

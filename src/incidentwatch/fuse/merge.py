@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 
+from ..extract.claims import best_supported
 from ..model import Claim, Figure, Incident, Mention, Source
 
 NEAR_KM = 30
@@ -112,7 +113,7 @@ def merge(mentions: list[Mention]) -> Incident:
     claims: list[Claim] = [c for m in ms for c in m.claims]
     inc.claims = claims
     inc.claimed_by = list(dict.fromkeys(c.actor for c in claims if c.status == "claimed"))
-    inc.perpetrators = list(dict.fromkeys(p for m in ms for p in m.perpetrators))
+    inc.perpetrators = best_supported(claims)
     inc.attackers = list(dict.fromkeys(a for m in ms for a in m.attackers))
     for field in ("killed", "injured", "killed_perpetrators"):
         setattr(inc, field, _figure([getattr(m, field) for m in reported]))
