@@ -119,6 +119,7 @@ class Mention:
     killed_perpetrators: Figure = field(default_factory=Figure)
     injured: Figure = field(default_factory=Figure)
     figures: list[dict] = field(default_factory=list)  # every figure the article gives
+    date_refs: list[dict] = field(default_factory=list)  # dates the article ties to the attack, as written
     name: str | None = None  # a name the article uses, e.g. "Crocus City Hall attack"
     evidence: list[Evidence] = field(default_factory=list)
     published: dt.date | None = None
@@ -160,12 +161,13 @@ class Source:
     article_id: str
     url: str | None
     published: dt.date | None
-    role: str = "reported"
+    role: str = "reported"  # reported | reference (an article that recalls the incident)
+    weight: float = 1.0  # lowered when the source contradicts the others
 
     def to_dict(self) -> dict:
         return {"article_id": self.article_id, "url": self.url,
                 "published": self.published.isoformat() if self.published else None,
-                "role": self.role}
+                "role": self.role, "weight": self.weight}
 
 
 @dataclass
@@ -196,6 +198,10 @@ class Incident:
     evidence: list[Evidence] = field(default_factory=list)
     mention_ids: list[str] = field(default_factory=list)
     conflicts: dict[str, list[dict]] = field(default_factory=dict)
+    values: dict[str, list[dict]] = field(default_factory=dict)
+    flags: list[dict] = field(default_factory=list)
+    group_id: str | None = None
+    linked: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The export contract (one JSON object per incident)."""
@@ -223,4 +229,8 @@ class Incident:
             "sources": [s.to_dict() for s in self.sources],
             "evidence": [e.to_dict() for e in self.evidence],
             "conflicts": self.conflicts,
+            "values": self.values,
+            "flags": self.flags,
+            "group_id": self.group_id,
+            "linked": self.linked,
         }

@@ -40,6 +40,15 @@ _ONE_PERPETRATOR = re.compile(
     r"\b(?:the|a|one|lone)\s+(?:suicide\s+)?(?P<num>attacker|gunman|bomber|assailant|shooter|perpetrator|hostage-taker)"
     r"\s+(?:(?:was|had been|has been|also|then|later)\s+)*(?:shot dead|killed|died|neutrali[sz]ed|eliminated|"
     r"blew himself up|detonated (?:his|a) (?:suicide |explosive )?(?:vest|belt))\b", re.I)
+# "two policemen, four militants and one believer died": a list of counts sharing one verb
+def _list_item(i: int) -> str:
+    return (rf"(?P<q{i}>{QUALIFIER})?(?P<num{i}>{NUM})(?P<noun{i}>(?:\s+(?!(?:were|was|had|have|been|are|is|and|or|"
+            rf"killed|dead|died|injured|wounded|hurt)\b)[\w'’-]+){{1,3}}?)")
+
+
+_LIST = re.compile(
+    r"(?<![\w.,])" + _list_item(0) + r"(?:\s*,\s*" + _list_item(1) + r")?(?:\s*,\s*" + _list_item(2) +
+    r")?,?\s+and\s+" + _list_item(3) + rf"\s+{AUX}(?P<verb>{KILL}|{INJURE})\b", re.I)
 _SPECULATIVE = re.compile(r"\b(could|may|might|would|feared|fear|expected to|likely to|threatened)\b", re.I)
 _AGGREGATE = re.compile(r"\b(between (january|february|march|april|may|june|july|august|september|october|"
                         r"november|december|\d{4})|since (19|20)\d\d|so far this year|this year alone|every year|"
@@ -104,6 +113,26 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
 
     for m in _TOLL.finditer(sentence):
         add(m, "killed", "killed")
+    for m in _LIST.finditer(sentence):
+        # the counts of one kind add up: two policemen and one believer are three victims
+        parts: dict[str, list[Figure]] = {}
+        spans = []
+        for i in range(4):
+            if m.group(f"num{i}") is None or any(a <= m.start(f"num{i}") < b for a, b in taken):
+                continue
+            fig = figure_from(m.group(f"num{i}"), m.group(f"q{i}"))
+            if fig is None:
+                continue
+            spans.append((m.start(f"num{i}"), m.end(f"num{i}")))
+            parts.setdefault(_kind(m.group("verb"), m.group(f"noun{i}") or ""), []).append(fig)
+        if sum(len(v) for v in parts.values()) < 2:
+            continue
+        taken.extend(spans)
+        speculative = bool(_SPECULATIVE.search(sentence[max(0, m.start() - 40):m.end()]))
+        for kind, figs in parts.items():
+            total = Figure(min=sum(f.min or f.best or 0 for f in figs), max=None if any(f.max is None for f in figs)
+                           else sum(f.max for f in figs), best=sum(f.best or 0 for f in figs))
+            found.append(CasualtyFigure(kind, total, offset + m.start(), offset + m.end(), speculative))
     for m in _ONE_PERPETRATOR.finditer(sentence):
         num_start = m.start("num")
         if not any(a <= num_start < b for a, b in taken):

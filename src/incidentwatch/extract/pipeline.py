@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 from ..model import Article, Claim, Evidence, Figure, Mention
 from .claims import NO_EVIDENCE, UNVERIFIED, best_supported, statements
 from .casualties import CasualtyFigure, combine, find_casualties
-from .dates import DateRef, find_dates
+from .dates import MONTHS, DateRef, find_dates
 from .gazetteer import Place, gazetteer
 from .lexicon import matcher, pattern
 from .nlp import load_nlp
@@ -287,6 +287,35 @@ def _attackers(s: Sentence) -> list[tuple[int, int, str]]:
     return out
 
 
+# a figure given on the word of an authority, not of a witness or the outlet itself
+_OFFICIAL = re.compile(r"\b(?:officials?|ministry|minister|authorities|governor|mayor|police|prosecutors?|committee|"
+                       r"government|spokes(?:man|woman|person)|health (?:department|service)|state (?:media|television|TV)|"
+                       r"TASS|RIA|Interfax|IRNA|Xinhua|emergency services|coroner|investigators)\b", re.I)
+
+
+def _date_refs(sents: list[Sentence], title_end: int) -> list[dict]:
+    """Day-exact dates the article ties to the attack (title, or near an attack word), as written,
+    kept so that fusion can spot a report that gets the date wrong."""
+    out = []
+    for rank, s in enumerate(sents):
+        for ref in s.dates:
+            if ref.precision != "day":
+                continue
+            m = re.search(r"(?P<m>[A-Z][a-z]+)\.?\s+(?P<d>\d{1,2})\b|\b(?P<d2>\d{1,2})\s+(?P<m2>[A-Z][a-z]+)", ref.text)
+            month = day = None
+            if m:
+                name = (m.group("m") or m.group("m2")).lower()
+                if name in MONTHS:
+                    month, day = MONTHS[name], int(m.group("d") or m.group("d2"))
+            if month is None:
+                continue  # only dates written with a month name can be checked against the others
+            if s.start < title_end or _date_score(ref, s, 0) >= 3:
+                out.append({"text": ref.text.strip(), "start": ref.start, "end": ref.end,
+                            "date": ref.date.isoformat() if ref.date else None, "month": month, "day": day,
+                            "sentence": s.text})
+    return out
+
+
 def _about_earlier(pos: int, s: Sentence, main: dt.date | None) -> bool:
     """Is the item at `pos` closest to a date that puts it well before the reported incident?"""
     if not s.dates or main is None:
@@ -327,11 +356,12 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         ev.extend(cats.values())
     figs: dict[str, list[Figure]] = defaultdict(list)
     for s in sents:
+        official = bool(_OFFICIAL.search(s.text))
         for c in s.casualties:
             if role == "reported" and _about_earlier(c.start, s, m.date):
                 continue
             m.figures.append({"kind": c.kind, **c.figure.to_dict(), "speculative": c.speculative,
-                              "start": c.start, "end": c.end})
+                              "official": official, "start": c.start, "end": c.end})
             if not c.speculative:
                 figs[c.kind].append(c.figure)
                 ev.append(Evidence(c.kind, article.id, c.start, c.end, s.text))
@@ -340,6 +370,8 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
             if name not in m.attackers:
                 m.attackers.append(name)
                 ev.append(Evidence("attackers", article.id, a, b, s.text))
+    if role == "reported":
+        m.date_refs = _date_refs(sents, title_end)
     m.killed = combine(figs["killed"])
     m.injured = combine(figs["injured"])
     m.killed_perpetrators = combine(figs["killed_perpetrators"])
