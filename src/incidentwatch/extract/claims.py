@@ -25,7 +25,7 @@ CUES = [
         r"\b(?:(?:reject(?:ed|s)?|dismiss(?:ed|es)?|disput(?:ed|es)?|cast doubt on|questioned|doubt(?:ed|s)?)\b"
         r"[^.]{0,60}\bclaims?\b|reluctant to (?:agree|accept|confirm)|(?:did|have|has) not confirm(?:ed)?|"
         r"(?:were|was|are|is|remain(?:ed)?) (?:skeptical|sceptical|unconvinced)|"
-        r"(?:were|was) unaware (?:as to )?whether)", re.I)),
+        r"(?:were|was) unaware (?:as to )?whether|doubt(?:ed|s)? (?:it|this|that|the claim))", re.I)),
     ("denied", re.compile(r"\b(den(?:y|ied|ies|ying)|rejected any involvement|had nothing to do)\b", re.I)),
     ("claimed", re.compile(
         r"\b(claim(?:ed|s|ing)?\s+(?:of\s+)?(?:full\s+)?(?:responsib\w*|credit|the attacks?|the bombings?|"
@@ -35,6 +35,8 @@ CUES = [
         r"targeted|is|are)\b)|"
         r"(?:took|takes|take|taking|accepted|accepts|claimed|assumed)\s+(?:the\s+)?(?:full\s+)?(?:responsibility|credit)|"
         r"claim of responsibility|responsibility (?:was|has been|had been) claimed|(?:been |was |were )?claimed by|"
+        r"claim(?:ed|s)? (?:both|all|each|the two|these|those)(?: of)?(?: (?:these|those|the))? (?:\w+ )?"
+        r"(?:attacks|bombings|blasts|explosions|shootings|acts|raids)|"
         r"(?:said|says|saying|stated|announced|declared)(?:\s+(?:in|on|through|via)\s+(?:a|an|its|their)\s+"
         r"[\w-]+(?:\s+[\w-]+)?)?,?\s+(?:that\s+)?(?:it|its \w+|they|their \w+)\s+"
         r"(?:was|were|had been|is|are|had)\s+(?:\w+\s+)?(?:behind|responsible)|"
@@ -91,8 +93,17 @@ def states() -> set[str]:
     return {name for _, name in _named("state")}
 
 
-def _nearest_actor(cue: re.Match, actors: list[tuple[str, int, int]]):
-    """The actor a cue speaks of: the closest before it (its subject), else just after."""
+def _nearest_actor(cue: re.Match, actors: list[tuple[str, int, int]], status: str = "", sentence: str = ""):
+    """The actor a cue speaks of: one named inside it ("rejected al-Shabaab's claim"), the one a doubt is
+    about ("reluctant to agree that ISKP ..."), else the closest before it (its subject), else just after."""
+    inside = [a for a in actors if a[1] >= cue.start() and a[2] <= cue.end()]
+    if inside:
+        return inside[0]
+    if status == "disputed":
+        m = re.match(r"\s*(?:that|whether)\s+", sentence[cue.end():])
+        after = [a for a in actors if m and cue.end() <= a[1] <= cue.end() + m.end() + 25]
+        if after:
+            return after[0]
     before = [(cue.start() - a1, a) for a in actors for _, a0, a1 in [a] if a1 <= cue.start() + 2 and cue.start() - a1 <= 90]
     after = [(a0 - cue.end(), a) for a in actors for _, a0, a1 in [a] if a0 >= cue.end() - 2 and a0 - cue.end() <= 60]
     if before:
@@ -194,7 +205,7 @@ def statements(sentence: str, offset: int, article_id: str, span=None) -> list[C
         for cue in pat.finditer(sentence):
             if any(a < cue.end() and cue.start() < b for a, b in taken):
                 continue
-            target = _nearest_actor(cue, actors)
+            target = _nearest_actor(cue, actors, status, sentence)
             if target is None:
                 continue
             actor, a0, a1 = target
@@ -243,7 +254,9 @@ def statements(sentence: str, offset: int, article_id: str, span=None) -> list[C
                 out.append(Claim(actor=name, status=st, source=source, channel=channel, verified=verified,
                                  hedge=hedge_text, evidence=Evidence("claims", article_id, offset + b0, offset + b1,
                                                                      sentence)))
-    return out
+    # a doubted attribution ("reluctant to agree that ISKP carried out ...") is not an attribution
+    doubted = {c.actor for c in out if c.status == "disputed"}
+    return [c for c in out if not (c.status == "attributed" and c.actor in doubted)]
 
 
 def _coordinated(target, actors, sentence: str) -> list:

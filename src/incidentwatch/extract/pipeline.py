@@ -316,11 +316,21 @@ def _date_refs(sents: list[Sentence], title_end: int) -> list[dict]:
     return out
 
 
+def _in_aside(ref: DateRef, s: Sentence) -> bool:
+    """Is the date inside a relative clause set off by commas ("Vilayat Kavkaz, which claimed March's raid,
+    praised ..."), telling of something else than the sentence's own news?"""
+    a, b = ref.start - s.start, ref.end - s.start
+    before, after = s.text[:a], s.text[b:]
+    opener = max(before.rfind(", which"), before.rfind(", who"))
+    return opener >= 0 and "," not in before[opener + 2:] and "," in after
+
+
 def _about_earlier(pos: int, s: Sentence, main: dt.date | None) -> bool:
     """Is the item at `pos` closest to a date that puts it well before the reported incident?"""
-    if not s.dates or main is None:
+    dates = [r for r in s.dates if not _in_aside(r, s)]
+    if not dates or main is None:
         return False
-    nearest = min(s.dates, key=lambda r: min(abs(pos - r.start), abs(pos - r.end)))
+    nearest = min(dates, key=lambda r: min(abs(pos - r.start), abs(pos - r.end)))
     return _is_background(nearest, main)
 
 
@@ -414,6 +424,7 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     previous: tuple | None = None  # the background incident the last sentence told of
     run: list[tuple] = []  # background incidents told of by the sentences just before
     for i, s in enumerate(sents):
+        dates = [r for r in s.dates if not _in_aside(r, s)]
         back = _ANAPHORA.search(s.text)
         if back and run and not any(r.date and not _is_background(r, main_date) for r in s.dates):
             # "IS claimed both terror acts": the sentence is about the attacks just recalled
@@ -421,8 +432,8 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
             for k in keys:
                 background[k].append((s, next(r for kk, r in run if kk == k)))
             continue
-        far = [r for r in s.dates if _is_background(r, main_date)]
-        near = [r for r in s.dates if r.date and not _is_background(r, main_date)]
+        far = [r for r in dates if _is_background(r, main_date)]
+        near = [r for r in dates if r.date and not _is_background(r, main_date)]
         if far and (s.attack or s.casualties) and not any(r is ref for r in s.dates) and \
                 not (near and near[0].start < far[0].start):
             r = far[0]

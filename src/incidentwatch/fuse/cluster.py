@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from ..extract.gazetteer import fold, haversine_km
 from ..model import Incident, Mention
+from .groups import link_groups
 from .merge import NEAR_KM, merge
 
 
@@ -126,6 +127,6 @@ def cluster(mentions: list[Mention]) -> list[list[Mention]]:
     return [groups[k] for k in sorted(groups)]
 
 
-def fuse(mentions: list[Mention]) -> list[Incident]:
-    """Incidents from mentions: cluster, then merge each cluster's fields."""
-    return [merge(group) for group in cluster(mentions)]
+def fuse(mentions: list[Mention], policy: dict | None = None) -> list[Incident]:
+    """Incidents from mentions: cluster, merge each cluster's fields, link coordinated attacks."""
+    return link_groups([merge(group, policy) for group in cluster(mentions)])

@@ -104,27 +104,29 @@ class Store:
             return conn.execute(select(func.count()).select_from(t.metadata.tables[table])).scalar_one()
 
     # --- mentions -----------------------------------------------------------
-    def mentions_near(self, probes: Iterable[Mention], days: int = 3) -> list[Mention]:
-        """Blocking: stored mentions that could be the same incident as any probe
-        (dates within `days`, or undated in the same country)."""
-        conds = []
-        for m in probes:
-            if m.date is not None:
-                lo = m.date - dt.timedelta(days=days)
-                hi = (m.date_end or m.date) + dt.timedelta(days=days)
-                conds.append(and_(t.mentions.c.date <= hi, or_(t.mentions.c.date >= lo, t.mentions.c.date_end >= lo)))
-                if m.country:
-                    conds.append(and_(t.mentions.c.date.is_(None), t.mentions.c.country == m.country))
-            elif m.country:
-                conds.append(t.mentions.c.country == m.country)
-        if not conds:
-            return []
+    def mentions_near(self, probes: Iterable[Mention], days: int = 3, span_days: int = 31) -> list[Mention]:
+        """Blocking: stored mentions that could be the same incident as a probe, or one of its event
+        group: same country, dates within `days` (a month-long span for a month-precise date), or
+        undated in the same town.  Every lookup runs on the (country, date) and (country, city) indexes,
+        so its cost does not grow with the size of the database."""
+        c = t.mentions.c
         out: dict[str, Mention] = {}
         with self.engine.connect() as conn:
-            for i in range(0, len(conds), 200):
-                for row in conn.execute(select(t.mentions.c.data).where(or_(*conds[i:i + 200]))):
-                    m = Mention.from_dict(row[0])
-                    out[m.id] = m
+            for m in probes:
+                queries = []
+                if m.date is not None:
+                    lo = m.date - dt.timedelta(days=days)
+                    hi = (m.date_end or m.date) + dt.timedelta(days=days)
+                    # mentions whose own span (a month, say) reaches into the window start up to a month earlier
+                    country = c.country == m.country if m.country else c.country.is_(None)
+                    queries.append(and_(country, c.date >= lo - dt.timedelta(days=span_days), c.date <= hi,
+                                        or_(c.date >= lo, c.date_end >= lo)))
+                if m.city:
+                    queries.append(and_(c.country == m.country, c.city == m.city, c.date.is_(None)))
+                for q in queries:
+                    for row in conn.execute(select(c.data).where(q)):
+                        found = Mention.from_dict(row[0])
+                        out[found.id] = found
         return list(out.values())
 
     def mentions_of_incidents_with(self, mention_ids: Iterable[str]) -> list[Mention]:
@@ -166,7 +168,8 @@ class Store:
                 conn.execute(insert(t.incidents).values(
                     id=inc.id, date=inc.date, date_end=inc.date_end, country=inc.country, admin1=inc.admin1,
                     city=inc.city, lat=inc.lat, lon=inc.lon, killed=inc.killed.best, injured=inc.injured.best,
-                    data=inc.to_dict() | {"mention_ids": inc.mention_ids}, updated_at=_now()))
+                    group_id=inc.group_id, data=inc.to_dict() | {"mention_ids": inc.mention_ids},
+                    updated_at=_now()))
                 conn.execute(insert(t.incident_mentions),
                              [{"incident_id": inc.id, "mention_id": mid} for mid in inc.mention_ids])
 

@@ -37,6 +37,7 @@ mentions = Table(
     Index("ix_mentions_date", "date"),
     Index("ix_mentions_place", "country", "city"),
     Index("ix_mentions_article", "article_id"),
+    Index("ix_mentions_country_date", "country", "date"),
 )
 
 evidence = Table(
@@ -65,8 +66,10 @@ incidents = Table(
     Column("injured", Integer),
     Column("data", JSON, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("group_id", String(40)),
     Index("ix_incidents_date", "date"),
     Index("ix_incidents_place", "country", "city"),
+    Index("ix_incidents_group", "group_id"),
 )
 
 incident_mentions = Table(
