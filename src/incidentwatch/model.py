@@ -120,6 +120,7 @@ class Mention:
     injured: Figure = field(default_factory=Figure)
     figures: list[dict] = field(default_factory=list)  # every figure the article gives
     date_refs: list[dict] = field(default_factory=list)  # dates the article ties to the attack, as written
+    keywords: list[str] = field(default_factory=list)  # names of the venue or target ("Crocus City Hall")
     name: str | None = None  # a name the article uses, e.g. "Crocus City Hall attack"
     evidence: list[Evidence] = field(default_factory=list)
     published: dt.date | None = None

@@ -56,6 +56,7 @@ class Sentence:
     places: list[PlaceMention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     persons: list[tuple[int, int, str]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # venues and events named ("Crocus City Hall")
 
     @property
     def attack(self) -> bool:
@@ -81,6 +82,7 @@ def _analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
         s.places = [m for m in mentions if sent.start_char <= m.start < sent.end_char and m.place]
         s.claims = statements(text, sent.start_char, article.id, span=sent)
         s.persons = [(e.start_char, e.end_char, e.text) for e in sent.ents if e.label_ == "PERSON"]
+        s.names = [_venue(e.text) for e in sent.ents if e.label_ in ("FAC", "EVENT", "ORG") and _venue(e.text)]
         out.append(s)
     return out
 
@@ -325,6 +327,17 @@ def _in_aside(ref: DateRef, s: Sentence) -> bool:
     return opener >= 0 and "," not in before[opener + 2:] and "," in after
 
 
+_VENUE_WORDS = re.compile(r"\b(?:Hall|Arena|Church|Cathedral|Mosque|Synagogue|Airport|Station|Stadium|Theatre|Theater|"
+                          r"Hotel|Market|Mall|Centre|Center|Gate|Square|Club|School|University|Hospital|Embassy|"
+                          r"Citadel|Fortress|Temple|Shrine|Bridge|Metro|Cafe|Café|Restaurant|Bataclan|Crocus)\b")
+
+
+def _venue(text: str) -> str | None:
+    """A venue's name, the words that let reports of one attack find each other across outlets."""
+    name = re.sub(r"^(?:the|a)\s+", "", text.strip(), flags=re.I).strip(" .,'’\"")
+    return name if _VENUE_WORDS.search(name) and len(name) <= 60 else None
+
+
 def _about_earlier(pos: int, s: Sentence, main: dt.date | None) -> bool:
     """Is the item at `pos` closest to a date that puts it well before the reported incident?"""
     dates = [r for r in s.dates if not _in_aside(r, s)]
@@ -382,6 +395,7 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
                 ev.append(Evidence("attackers", article.id, a, b, s.text))
     if role == "reported":
         m.date_refs = _date_refs(sents, title_end)
+    m.keywords = sorted({n for s in attack_sents for n in s.names})[:12]
     m.killed = combine(figs["killed"])
     m.injured = combine(figs["injured"])
     m.killed_perpetrators = combine(figs["killed_perpetrators"])

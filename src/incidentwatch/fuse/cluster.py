@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from ..extract.actors import family
 from ..extract.gazetteer import fold, haversine_km
 from ..model import Incident, Mention
 from .groups import link_groups
@@ -65,11 +66,54 @@ def types_agree(a: Mention, b: Mention) -> bool:
     return not (a.attack_types and b.attack_types) or bool(set(a.attack_types) & set(b.attack_types))
 
 
+def _words(names: list[str]) -> set[str]:
+    return {w for n in names for w in fold(n).split() if len(w) > 3 and w not in _GENERIC}
+
+
+_GENERIC = {"church", "hall", "city", "airport", "station", "hotel", "mosque", "synagogue", "embassy", "market",
+            "orthodox", "international", "music", "centre", "center", "square", "gate", "school"}
+
+
+def same_words(a: Mention, b: Mention) -> bool:
+    """Both reports name the same venue ("Crocus City Hall", "Archangel Michael Church")."""
+    return bool(_words(a.keywords) & _words(b.keywords))
+
+
+THRESHOLD = 0.5
+
+
+def match_score(a: Mention, b: Mention) -> float:
+    """How surely two reported mentions are one incident: date and place must agree (an undated pair needs a
+    shared town); agreeing types, groups, tolls and venue names raise the score, contradictions lower it."""
+    if a.country and b.country and fold(a.country) != fold(b.country):
+        return 0.0
+    dated = a.date is not None and b.date is not None
+    if dated and not dates_agree(a, b):
+        return 0.0
+    place = places_agree(a, b)
+    words = same_words(a, b)
+    if not place and not words:
+        return 0.0
+    if dated:
+        score = 0.5
+    else:
+        if not (a.city and b.city and place) and not words:
+            return 0.0
+        score = 0.3
+    if a.attack_types and b.attack_types:
+        score += 0.1 if types_agree(a, b) else -0.2
+    fa = {family(p) for p in a.perpetrators}
+    fb = {family(p) for p in b.perpetrators}
+    if fa and fb:
+        score += 0.1 if fa & fb else -0.2
+    score += 0.15 if figures_agree(a, b) else -0.3
+    if words:
+        score += 0.2
+    return score
+
+
 def same_incident(a: Mention, b: Mention) -> bool:
-    if a.date is None or b.date is None:
-        # with no date to go by, a shared town (not just a region) and a like account link two reports
-        return bool(a.city and b.city) and places_agree(a, b) and figures_agree(a, b) and types_agree(a, b)
-    return dates_agree(a, b) and places_agree(a, b)
+    return match_score(a, b) >= THRESHOLD
 
 
 class _UnionFind:
@@ -113,8 +157,10 @@ def cluster(mentions: list[Mention]) -> list[list[Mention]]:
                 if v.id < u.id and same_incident(u, v):
                     uf.union(u.id, v.id)
     for bm in background:
+        # a recalled attack joins the incident it recalls: its date range holds the incident's date, and
+        # its place or its venue's name agrees
         targets = sorted({uf.find(r.id) for r in reported if r.date and bm.date and dates_agree(bm, r, 0)
-                          and places_agree(bm, r)})
+                          and (places_agree(bm, r) or same_words(bm, r))})
         if len(targets) == 1:
             uf.union(bm.id, targets[0])
         else:
