@@ -44,22 +44,37 @@ def open_store(db: str | Store | None = None) -> Store:
     return db if isinstance(db, Store) else Store(db)
 
 
-def _refuse(store: Store, new: list[Mention]) -> int:
+def load_policy(path: str | os.PathLike | None) -> dict | None:
+    """A fusion policy file (TOML, the shape of data/fusion.toml); its sections override the defaults."""
+    if path is None:
+        return None
+    import tomllib
+
+    from .fuse.merge import default_policy
+
+    with open(path, "rb") as f:
+        custom = tomllib.load(f)
+    return {k: {**v, **custom.get(k, {})} for k, v in default_policy().items()}
+
+
+def _refuse(store: Store, new: list[Mention], policy: dict | None = None) -> int:
     """Re-fuse the neighbourhood of newly stored mentions and replace its incidents."""
     if not new:
         return 0
     near = {m.id: m for m in store.mentions_near(new)}
     near.update({m.id: m for m in new})
     near.update({m.id: m for m in store.mentions_of_incidents_with(near)})
-    incidents = fuse(list(near.values()))
+    incidents = fuse(list(near.values()), policy)
     store.replace_incidents(near.keys(), incidents)
     return len(incidents)
 
 
 def ingest(paths: Iterable[str | os.PathLike], db: str | Store | None = None,
-           on_event: Callable[[str, object], None] | None = None, batch_size: int = 16) -> IngestReport:
+           on_event: Callable[[str, object], None] | None = None, batch_size: int = 16,
+           policy: dict | None = None) -> IngestReport:
     """Read, extract and store every article under `paths`; fuse the new mentions into incidents.
 
+    `policy` overrides the fusion rules of data/fusion.toml (see load_policy).
     `on_event(kind, item)` is called with ("ingested", Article), ("duplicate", Article)
     or ("rejected", Rejection) as the batch goes, for progress display.
     """
@@ -101,16 +116,27 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | Store | None = None,
         new_mentions.extend(mentions)
         emit("ingested", article)
         if len(new_mentions) >= 200:
-            report.incidents_touched += _refuse(store, new_mentions)
+            report.incidents_touched += _refuse(store, new_mentions, policy)
             new_mentions = []
-    report.incidents_touched += _refuse(store, new_mentions)
+    report.incidents_touched += _refuse(store, new_mentions, policy)
     return report
 
 
 def incidents(db: str | Store | None = None, country: str | None = None,
-              since: dt.date | None = None) -> Iterator[dict]:
-    """Incidents as export records (see README: the JSONL contract), in date order."""
-    yield from open_store(db).incidents(country=country, since=since)
+              since: dt.date | None = None, group: str | None = None) -> Iterator[dict]:
+    """Incidents as export records (see README: the JSONL contract), in date order.
+    `group` keeps those a group (or any of its branches) claimed or is named as perpetrator of."""
+    records = open_store(db).incidents(country=country, since=since)
+    if not group:
+        yield from records
+        return
+    from .extract.actors import canonical_group, family
+
+    wanted = canonical_group(group) or group
+    for inc in records:
+        actors = set(inc.get("perpetrators") or []) | set(inc.get("claimed_by") or [])
+        if any(a == wanted or family(a) == wanted for a in actors):
+            yield inc
 
 
 def incident(incident_id: str, db: str | Store | None = None) -> dict | None:

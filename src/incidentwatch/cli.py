@@ -79,10 +79,12 @@ def _run_ingest(fn, *args, **kwargs):
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (text, HTML, JSONL, RSS/Atom)."),
-           db: Optional[str] = DbOption):
+           db: Optional[str] = DbOption,
+           policy: Optional[Path] = typer.Option(None, "--policy", exists=True, dir_okay=False,
+                                                 help="Fusion rules (TOML, as data/fusion.toml) to use instead.")):
     """Read articles, extract incidents, and store them (each article in its own transaction)."""
     try:
-        report = _run_ingest(api.ingest, paths, db=db)
+        report = _run_ingest(api.ingest, paths, db=db, policy=api.load_policy(policy))
     except ModelMissing as e:
         err.print(f"error: {e}")
         raise typer.Exit(1)
@@ -130,12 +132,15 @@ def incidents_table(records: list[dict], title: str = "Incidents") -> Table:
 
 
 def timeline_text(records: list[dict]) -> list[str]:
+    """One line per incident in date order; the sites of one coordinated attack are marked with its group."""
     lines = []
-    for inc in sorted(records, key=lambda i: i.get("date") or "9999"):
+    for inc in sorted(records, key=lambda i: (i.get("date") or "9999", i.get("group_id") or "", i["id"])):
         k = _figure(inc.get("killed"))
+        who = ", ".join(inc.get("perpetrators") or []) or "unknown"
+        group = f"  [{inc['group_id']}: {len(inc.get('linked') or []) + 1} sites]" if inc.get("group_id") else ""
         lines.append(f"{inc.get('date') or '????-??-??'}  {_place(inc):40.40s}  "
                      f"{', '.join(inc.get('attack_types') or []) or 'attack':28.28s}  killed {k:>10s}  "
-                     f"{len(inc.get('sources') or [])} source(s)")
+                     f"{who:30.30s}  {len(inc.get('sources') or [])} source(s){group}")
     return lines
 
 
@@ -147,9 +152,12 @@ def list_(country: Optional[str] = None, since: Optional[str] = None, db: Option
 
 
 @app.command()
-def timeline(country: Optional[str] = None, since: Optional[str] = None, db: Optional[str] = DbOption):
-    """Print incidents in date order."""
-    for line in timeline_text(list(api.incidents(db, country=country, since=_date(since)))):
+def timeline(country: Optional[str] = typer.Option(None, help="Only incidents in this country."),
+             group: Optional[str] = typer.Option(None, help="Only incidents this group (or a branch) claimed or did."),
+             since: Optional[str] = typer.Option(None, help="Only incidents on or after this date (YYYY-MM-DD)."),
+             db: Optional[str] = DbOption):
+    """Print incidents in date order, with the event groups of coordinated attacks."""
+    for line in timeline_text(list(api.incidents(db, country=country, since=_date(since), group=group))):
         out.print(escape(line), highlight=False, soft_wrap=True)  # one line per incident, even when piped
 
 
@@ -173,7 +181,30 @@ def show(incident_id: str, db: Optional[str] = DbOption):
             out.print(f"    {escape(c['status']):10s} {escape(c['actor'])}  {escape(extra)}", highlight=False)
     for field, values in (inc.get("conflicts") or {}).items():
         shown = "; ".join(f"{v['value']} ({v['article_id']})" for v in values)
-        out.print(f"  [yellow]sources disagree on {field}[/yellow]: {escape(shown)}", highlight=False)
+        out.print(f"  [yellow]sources disagree on {field}[/yellow]: {escape(shown)}", highlight=False, soft_wrap=True)
+    for f in inc.get("flags") or []:
+        out.print(f"  [red]{escape(f['article_id'])} contradicts the others on {f['field']}[/red]: says "
+                  f"{escape(str(f['says']))}, the others {escape(str(f['consensus']))}", highlight=False,
+                  soft_wrap=True)
+    if inc.get("group_id"):
+        sites = "; ".join(f"{escape(o['id'])} ({escape(o.get('city') or o.get('admin1') or '?')})"
+                          for o in inc.get("linked") or [])
+        out.print(f"  event group {escape(inc['group_id'])}, linked with: {sites}", highlight=False, soft_wrap=True)
+    values = inc.get("values") or {}
+    if values:
+        table = Table(title="every source's account", show_lines=False)
+        table.add_column("source")
+        fields = [f for f in ("date", "city", "killed", "injured", "killed_perpetrators", "claimed_by") if f in values]
+        for f in fields:
+            table.add_column(f)
+        by_source: dict[str, dict] = {}
+        for f in fields:
+            for v in values[f]:
+                by_source.setdefault(v["article_id"], {})[f] = v["value"]
+        for aid, row in by_source.items():
+            table.add_row(escape(aid), *[escape(", ".join(row[f]) if isinstance(row.get(f), list)
+                                                else str(row.get(f, "–"))) for f in fields])
+        out.print(table)
     out.print("  sources:")
     for s in inc.get("sources") or []:
         out.print(f"    {escape(s['article_id'])} {s.get('published') or ''} {escape(s.get('url') or '')} "

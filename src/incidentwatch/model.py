@@ -121,6 +121,7 @@ class Mention:
     figures: list[dict] = field(default_factory=list)  # every figure the article gives
     date_refs: list[dict] = field(default_factory=list)  # dates the article ties to the attack, as written
     keywords: list[str] = field(default_factory=list)  # names of the venue or target ("Crocus City Hall")
+    coordinated: bool = False  # the article calls it one of several coordinated attacks
     name: str | None = None  # a name the article uses, e.g. "Crocus City Hall attack"
     evidence: list[Evidence] = field(default_factory=list)
     published: dt.date | None = None
@@ -203,6 +204,7 @@ class Incident:
     flags: list[dict] = field(default_factory=list)
     group_id: str | None = None
     linked: list[dict] = field(default_factory=list)
+    coordinated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The export contract (one JSON object per incident)."""

@@ -30,8 +30,10 @@ _VERB_THEN_COUNT = re.compile(
     rf"(?P<gap>(?:\s+[\w'’-]+){{0,3}}?)(?=[\s,.;:)]|$)", re.I)
 _LEFT = re.compile(
     rf"\b(?:left|leaving|leaves)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+(?P<verb>{KILL}|{INJURE})\b", re.I)
+_CLAIMED_LIVES = re.compile(rf"\bclaim(?:ed|ing|s)\s+(?:the lives of\s+)?(?P<q>{QUALIFIER})?(?P<num>{NUM})\s+"
+                            rf"(?:lives|victims|people|dead)\b", re.I)
 _TOLL = re.compile(
-    rf"\b(?:death[\s-]toll|toll|number (?:of (?:people |those )?)?(?:killed|dead|deaths|fatalities))\b(?:\s+[\w'’-]+){{0,5}}?\s+(?:to|at|of|reached|hit|is|was|stood at|stands at|"
+    rf"\b(?:death[\s-]toll|toll|number (?:of (?:people |those )?)?(?:killed|dead|deaths|fatalities))\b[^.;:]{{0,110}}?\s(?:to|at|of|reached|hit|is|was|stood at|stands at|"
     rf"exceeded|exceeds|passed|topped|surpassed|reach|rise to|climb to)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM})\b", re.I)
 _AND_INJ = re.compile(rf"^\s*(?:,\s*)?(?:and|while|with)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+{AUX}(?P<verb>{INJURE})\b", re.I)
 
@@ -54,6 +56,7 @@ _AGGREGATE = re.compile(r"\b(between (january|february|march|april|may|june|july
                         r"november|december|\d{4})|since (19|20)\d\d|so far this year|this year alone|every year|"
                         r"each year|annually|in total over|over the past|over the last|in the past decade)\b", re.I)
 _NOT_NUMBER_AFTER = re.compile(r"^\s*(?:years?|yrs|months?|days?|hours?|minutes?|km|miles|metres|meters|percent|%|"
+                               r"p\.?m\b|a\.?m\b|o'clock|local time|GMT|BST|"
                                r"kg|tonnes|sorties|targets|bullet|th\b|st\b|nd\b|rd\b)", re.I)
 _AGE = re.compile(r"^\s*-?\s*(?:year|yr)s?[\s-]*old", re.I)
 
@@ -112,6 +115,8 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
                                                 speculative))
 
     for m in _TOLL.finditer(sentence):
+        add(m, "killed", "killed")
+    for m in _CLAIMED_LIVES.finditer(sentence):
         add(m, "killed", "killed")
     for m in _LIST.finditer(sentence):
         # the counts of one kind add up: two policemen and one believer are three victims

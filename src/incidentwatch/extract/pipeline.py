@@ -103,7 +103,7 @@ def is_attack_report(sents: list[Sentence]) -> bool:
     return denial <= attack_sents * 1.5 or strong >= 4
 
 
-_SPEECH = re.compile(r"\b(said|says|told|claimed|claims|announced|reported|quoted|confirmed|declared|stated|added|"
+_SPEECH = re.compile(r"\b(said|says|told|claim(?:ed|s)(?!\s+(?:the lives|\d|\w+\s+(?:lives|victims)))|announced|reported|quoted|confirmed|declared|stated|added|"
                      r"news conference|press conference|warned|mourning|funeral|vigil|statement|interview|"
                      r"published|posted|updated|wrote|tweeted|identified|named|arrested|detained|charged)\b", re.I)
 
@@ -327,6 +327,10 @@ def _in_aside(ref: DateRef, s: Sentence) -> bool:
     return opener >= 0 and "," not in before[opener + 2:] and "," in after
 
 
+_COORDINATED = re.compile(r"\b(?:coordinated|simultaneous|near-simultaneous|series of (?:\w+ )?(?:attacks|explosions|"
+                          r"bombings|blasts|shootings)|twin (?:attacks|bombings|blasts|explosions)|in two cities|in both "
+                          r"cities|across (?:two|three|several) cities|(?:multiple|several) (?:attacks|locations|sites|targets))\b",
+                          re.I)
 _VENUE_WORDS = re.compile(r"\b(?:Hall|Arena|Church|Cathedral|Mosque|Synagogue|Airport|Station|Stadium|Theatre|Theater|"
                           r"Hotel|Market|Mall|Centre|Center|Gate|Square|Club|School|University|Hospital|Embassy|"
                           r"Citadel|Fortress|Temple|Shrine|Bridge|Metro|Cafe|Café|Restaurant|Bataclan|Crocus)\b")
@@ -396,6 +400,7 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
     if role == "reported":
         m.date_refs = _date_refs(sents, title_end)
     m.keywords = sorted({n for s in attack_sents for n in s.names})[:12]
+    m.coordinated = any(_COORDINATED.search(s.text) for s in attack_sents)
     m.killed = combine(figs["killed"])
     m.injured = combine(figs["injured"])
     m.killed_perpetrators = combine(figs["killed_perpetrators"])

@@ -2,8 +2,9 @@
 
 As the Global Terrorism Database links related incidents, two incidents are
 linked when they happened within a day of each other in the same country and
-either one article reports both, or they lie within a few hundred kilometres
-and the same group (family) is named for both.  Each incident keeps its own
+one article reports both; or, in the same region (or within a few hundred
+kilometres), the same group (family) is named for both, or the reports call
+the attacks coordinated and they are of the same kind.  Each incident keeps its own
 place and figures; the group gets an id and each member lists the others.
 """
 from __future__ import annotations
@@ -30,8 +31,13 @@ def _related(a: Incident, b: Incident) -> bool:
              {s.article_id for s in b.sources if s.role == "reported"}
     if shared:
         return True
+    near = (a.admin1 and a.admin1 == b.admin1) or haversine_km(a.lat, a.lon, b.lat, b.lon) <= LINK_KM
     fa, fb = {family(p) for p in a.perpetrators}, {family(p) for p in b.perpetrators}
-    return bool(fa & fb) and haversine_km(a.lat, a.lon, b.lat, b.lon) <= LINK_KM
+    if fa & fb and near:
+        return True
+    # reports that call the attack one of several coordinated ones, of the same kind, in the same region
+    same_kind = not (a.attack_types and b.attack_types) or bool(set(a.attack_types) & set(b.attack_types))
+    return (a.coordinated or b.coordinated) and same_kind and bool(near)
 
 
 def link_groups(incidents: list[Incident]) -> list[Incident]:

@@ -241,6 +241,7 @@ def merge(mentions: list[Mention], policy: dict | None = None) -> Incident:
     inc.conflicts = conflicts
     inc.values = _values(ms)
     inc.name = next((m.name for m in ms if m.name), None)
+    inc.coordinated = any(m.coordinated for m in reported)
     inc.sources = [Source(m.article_id, m.url, m.published, "reported" if m.role == "reported" else "reference",
                           weight.get(m.id, 1.0)) for m in ms]
     inc.evidence = [e for m in ms for e in m.evidence]
