@@ -105,9 +105,10 @@ def _region_branches() -> list[tuple[re.Pattern, str, str]]:
         if g.get("parent") and g.get("regions"):
             regions = "|".join(re.escape(r) for r in sorted(g["regions"], key=len, reverse=True))
             out.append((re.compile(
-                r"^(?:\s+group)?(?:['’]s)?(?:\s+(?:so[- ]called|local|regional|new))*\s*"
-                r"(?:[“\"‘']?(?:province|branch|affiliate|arm|wing|franchise|offshoot|chapter|cell|fighters|militants)"
-                r"[”\"’']?\s*)?(?:(?:in|of|for)\s+)?(?:the\s+)?(?:North(?:ern)?\s+)?(?:%s)\b" % regions, re.I),
+                r"^(?:\s+group)?(?:['’]s)?(?:\s+(?:so[- ]called|self[- ](?:declared|proclaimed|styled)|local|"
+                r"regional|new))*\s*(?:[“\"‘']?(?:province|branch|affiliate|arm|wing|franchise|offshoot|chapter|"
+                r"cell|fighters|militants)[”\"’']?\s*)?(?:(?:in|of|for)\s+)?(?:the\s+)?(?:\w+['’]s\s+)?"
+                r"(?:North(?:ern)?\s+)?(?:%s)\b" % regions, re.I),
                 g["parent"], g["name"]))
     return out
 

@@ -31,6 +31,7 @@ CUES = [
         r"\b(claim(?:ed|s|ing)?\s+(?:of\s+)?(?:full\s+)?(?:responsib\w*|credit|the attacks?|the bombings?|"
         r"the shooting|the assault|the blasts?|the raid|an attack|attacks?|a deadly|deadly|"
         r"the double|twin|the twin|the killing|the explosions?|the massacre|the atrocit\w+|"
+        r"(?:its|their) (?:\w+ )?(?:attacks?|bombings?|raids?|assaults?|operations?)|"
         r"(?:that|to have|it|they)\s+(?:was|were|had|has|carried|conducted|launched|killed|attacked|"
         r"targeted|is|are)\b)|"
         r"(?:took|takes|take|taking|accepted|accepts|claimed|assumed)\s+(?:the\s+)?(?:full\s+)?(?:responsibility|credit)|"

@@ -60,6 +60,7 @@ class DateRef:
     precision: str  # day | month | year | week
     date_end: dt.date | None = None
     relative: bool = False  # needed the publication date to resolve
+    kind: str = ""  # which pattern found it: mdy, weekday, offset, ...
 
     @property
     def resolved(self) -> bool:
@@ -202,6 +203,7 @@ def find_dates(sentence: str, anchor: dt.date | None, offset: int = 0) -> list[D
             ref = _resolve(kind, m, anchor)
             if ref is None:
                 continue
+            ref.kind = kind
             taken.append((m.start(), m.end()))
             ref.start += offset
             ref.end += offset

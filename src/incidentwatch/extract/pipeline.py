@@ -146,13 +146,25 @@ def _main_date(sents: list[Sentence], anchor: dt.date | None, published: dt.date
         return anchor - dt.timedelta(days=BACKGROUND_GAP_DAYS) <= ref.date <= anchor + dt.timedelta(days=1)
 
     scored = [(_date_score(ref, s, rank), -rank, ref, s)
-              for rank, s in enumerate(x for x in sents if x.attack) for ref in s.dates if near(ref)]
+              for rank, s in enumerate(x for x in sents if x.attack) for ref in s.dates
+              if near(ref) and not _in_dateline(ref, s) and ref.kind != "offset"]  # "four days after" dates another event
     if anchor is None:  # only absolute dates that clearly attach to the attack
         scored = [x for x in scored if x[0] >= 2.5]
-    if scored:
+    if not scored:
+        return None, None
+    # of the dates that attach to attack words, the earliest: later ones tell of claims, funerals, a second blast
+    attached = [x for x in scored if x[0] >= 1.5]
+    if attached:
+        best = min(attached, key=lambda x: (x[2].date, -x[0], -x[1]))
+    else:
         best = max(scored, key=lambda x: (x[0], x[1]))
-        return best[2], best[3]
-    return None, None
+    return best[2], best[3]
+
+
+def _in_dateline(ref: DateRef, s: Sentence) -> bool:
+    """"MAKHACHKALA, Feb. 16, 2016 —": the day of the report, not of the attack."""
+    m = _DATELINE.match(s.text)
+    return bool(m) and ref.end - s.start <= m.end()
 
 
 def _is_background(ref: DateRef, main: dt.date | None) -> bool:
@@ -198,7 +210,8 @@ def _categories(section: str, sents: list[Sentence], article: Article, near_trig
 
 
 # "MOSCOW (AP) —", "Moscow (AFP) –", "Kerman, Iran -": where the reporter files from
-_DATELINE = re.compile(r"^\s*[A-Z][\w.' -]{1,40}(?:,\s*[A-Z][\w' -]{1,30})?\s*(?:\([A-Za-z .]{2,20}\))?\s*[—–:-]")
+_DATELINE = re.compile(r"^\s*[A-Z][\w.' -]{1,40}(?:,\s*[A-Z][\w' -]{1,30})?(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+                       r"\s*(?:\([A-Za-z .]{2,20}\))?\s*[—–:-]")
 
 
 def _is_dateline(m: PlaceMention, s: Sentence) -> bool:
