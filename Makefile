@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev demo test bench-news clean
+.PHONY: install install-dev demo test bench-news bench-fusion clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: install-dev
 # Ingest ../shared/corpora/news-dev into a fresh database, export and score it.
 bench-news: install
 	$(BIN)/python benchmarks/news.py
+
+# The cost of adding one article to databases of 10k, 100k and 1M incidents (takes several minutes).
+bench-fusion: install
+	$(BIN)/python benchmarks/fusion_scale.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

@@ -89,6 +89,30 @@ class Store:
                         {"mention_id": m.id, "article_id": e.article_id, "field": e.field, "start": e.start,
                          "end": e.end, "sentence": e.text} for e in m.evidence])
 
+    def bulk_load(self, articles: list[Article], mentions: list[Mention], incidents: list[Incident]) -> None:
+        """Insert many already-fused records in one transaction, without re-fusing (loading a prepared
+        batch, or building a large database for a benchmark)."""
+        now = _now()
+        with self.engine.begin() as conn:
+            if articles:
+                conn.execute(insert(t.articles), [
+                    {"id": a.id, "content_hash": content_hash(a.text), "url": a.url, "title": a.title,
+                     "text": a.text, "published": a.published, "published_source": a.published_source,
+                     "site": a.site, "source": a.source, "format": a.format, "ingested_at": now} for a in articles])
+            if mentions:
+                conn.execute(insert(t.mentions), [
+                    {"id": m.id, "article_id": m.article_id, "role": m.role, "date": m.date, "date_end": m.date_end,
+                     "country": m.country, "admin1": m.admin1, "city": m.city, "killed": m.killed.best,
+                     "injured": m.injured.best, "data": m.to_dict()} for m in mentions])
+            if incidents:
+                conn.execute(insert(t.incidents), [
+                    {"id": i.id, "date": i.date, "date_end": i.date_end, "country": i.country, "admin1": i.admin1,
+                     "city": i.city, "lat": i.lat, "lon": i.lon, "killed": i.killed.best, "injured": i.injured.best,
+                     "group_id": i.group_id, "data": i.to_dict() | {"mention_ids": i.mention_ids},
+                     "updated_at": now} for i in incidents])
+                conn.execute(insert(t.incident_mentions), [
+                    {"incident_id": i.id, "mention_id": mid} for i in incidents for mid in i.mention_ids])
+
     def article(self, article_id: str) -> Article | None:
         with self.engine.connect() as conn:
             r = conn.execute(select(t.articles).where(t.articles.c.id == article_id)).mappings().first()
