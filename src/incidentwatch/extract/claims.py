@@ -127,29 +127,40 @@ def _phrase(tok) -> str | None:
     return re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,“”\"'’‘"), flags=re.I).strip(" ,") or None
 
 
-def _speaker(span, cue_start: int, actor_span: tuple[int, int]) -> str | None:
-    """Who the parse says makes the statement: "ISW writes that ...", "according to officials"."""
+def _cue_token(span, cue_start: int):
+    """The first token of the cue in the sentence's parse."""
     if span is None:
         return None
-    toks = [t for t in span if t.idx - span.start_char >= cue_start]
-    if not toks:
+    return next((t for t in span if t.idx - span.start_char >= cue_start), None)
+
+
+def _subject_apart(verb, span, actor_span: tuple[int, int]) -> str | None:
+    """The subject of `verb` as a phrase, unless it is the actor itself (or a pronoun)."""
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subj:
         return None
-    tok = toks[0]
+    s0 = subj[0].left_edge.idx - span.start_char
+    s1 = subj[0].right_edge.idx + len(subj[0].right_edge) - span.start_char
+    return _phrase(subj[0]) if s1 <= actor_span[0] or s0 >= actor_span[1] else None
+
+
+def _speaker(span, cue_start: int, actor_span: tuple[int, int]) -> str | None:
+    """Who the parse says makes the statement: "ISW writes that ...", "according to officials"."""
+    tok = _cue_token(span, cue_start)
+    if tok is None:
+        return None
     for anc in [tok] + list(tok.ancestors):
-        if anc.text.lower() in SPEECH:
-            if anc.text.lower() == "according":
-                obj = [c for c in anc.children if c.dep_ == "prep"] or [anc]
-                pobj = [c for t in obj for c in t.children if c.dep_ == "pobj"]
-                if pobj:
-                    return _phrase(pobj[0])
-            subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if subj:
-                s0 = subj[0].left_edge.idx - span.start_char
-                s1 = subj[0].right_edge.idx + len(subj[0].right_edge) - span.start_char
-                if (s1 <= actor_span[0] or s0 >= actor_span[1]) and _phrase(subj[0]):
-                    return _phrase(subj[0])
-    for t in span:
-        if t.text.lower() == "according" and t.nbor(1).text.lower() == "to" if t.i + 1 < len(t.doc) else False:
+        if anc.text.lower() not in SPEECH:
+            continue
+        if anc.text.lower() == "according":
+            pobj = [c for t in anc.children if t.dep_ == "prep" for c in t.children if c.dep_ == "pobj"]
+            if pobj:
+                return _phrase(pobj[0])
+        who = _subject_apart(anc, span, actor_span)
+        if who:
+            return who
+    for t in span:  # "according to X" elsewhere in the sentence
+        if t.text.lower() == "according" and t.i + 1 < len(t.doc) and t.nbor(1).text.lower() == "to":
             pobj = [c for c in t.nbor(1).children if c.dep_ == "pobj"]
             if pobj:
                 return _phrase(pobj[0])
@@ -158,19 +169,12 @@ def _speaker(span, cue_start: int, actor_span: tuple[int, int]) -> str | None:
 
 def _cue_subject(span, cue_start: int, actor_span: tuple[int, int]) -> str | None:
     """The subject of the statement's own verb: "local security services have been reluctant"."""
-    if span is None:
+    tok = _cue_token(span, cue_start)
+    if tok is None:
         return None
-    toks = [t for t in span if t.idx - span.start_char >= cue_start]
-    if not toks:
-        return None
-    for anc in [toks[0]] + list(toks[0].ancestors):
-        subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subj:
-            s0 = subj[0].left_edge.idx - span.start_char
-            s1 = subj[0].right_edge.idx + len(subj[0].right_edge) - span.start_char
-            if s1 <= actor_span[0] or s0 >= actor_span[1]:
-                return _phrase(subj[0])
-            return None
+    for anc in [tok] + list(tok.ancestors):
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in anc.children):
+            return _subject_apart(anc, span, actor_span)
     return None
 
 

@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import hashlib
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 from ..extract.actors import family

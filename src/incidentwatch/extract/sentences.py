@@ -1,0 +1,76 @@
+"""Sentences of an article, each read once for everything the extractors need.
+
+For every sentence: attack words (strong, weak), non-attack cues, dates, casualty
+counts, resolved places, responsibility statements, people and venue names.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..model import Article, Claim
+from .casualties import CasualtyFigure, find_casualties
+from .claims import statements
+from .dates import DateRef, find_dates
+from .lexicon import pattern
+from .people import venue
+from .places import PlaceMention, find_place_mentions, resolve
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    strong: int = 0
+    weak: int = 0
+    not_attack: bool = False
+    accidental: bool = False
+    dates: list[DateRef] = field(default_factory=list)
+    casualties: list[CasualtyFigure] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    persons: list[tuple[int, int, str]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # venues and events named ("Crocus City Hall")
+
+    @property
+    def attack(self) -> bool:
+        return (self.strong or self.weak) > 0 and not self.not_attack
+
+
+_CLAIM_WORDS = re.compile(r"\bclaim|\bresponsib|\bcredit\b", re.I)
+
+
+def event_spans(s: Sentence) -> list[tuple[int, int]]:
+    """Where the sentence speaks of the attack itself (not of a claim about it)."""
+    spans = [(s.start + m.start(), s.start + m.end())
+             for key in ("strong", "weak") for m in pattern("triggers", key).finditer(s.text)
+             if not _CLAIM_WORDS.search(m.group(0))]
+    spans += [(c.start, c.end) for c in s.casualties]
+    return spans
+
+
+def analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
+    mentions = resolve(find_place_mentions(doc))
+    strong, weak = pattern("triggers", "strong"), pattern("triggers", "weak")
+    not_attack, accidental = pattern("not_attack", "cues"), pattern("not_attack", "accidental")
+    out = []
+    for i, sent in enumerate(doc.sents):
+        text = sent.text
+        if not text.strip():
+            continue
+        s = Sentence(i, sent.start_char, sent.end_char, text)
+        s.strong = len(strong.findall(text))
+        s.weak = len(weak.findall(text))
+        s.not_attack = bool(not_attack.search(text))
+        s.accidental = bool(accidental.search(text))
+        s.dates = find_dates(text, anchor, sent.start_char)
+        s.casualties = find_casualties(text, sent.start_char)
+        s.places = [m for m in mentions if sent.start_char <= m.start < sent.end_char and m.place]
+        s.claims = statements(text, sent.start_char, article.id, span=sent)
+        s.persons = [(e.start_char, e.end_char, e.text) for e in sent.ents if e.label_ == "PERSON"]
+        s.names = [venue(e.text) for e in sent.ents if e.label_ in ("FAC", "EVENT", "ORG") and venue(e.text)]
+        out.append(s)
+    return out

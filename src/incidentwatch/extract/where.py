@@ -1,0 +1,87 @@
+"""Where the reported incident happened: the place its sentences agree on.
+
+A place counts for more where the attack is said to be ("opened fire in Derbent"),
+in the headline and the lead, and inside the region the article keeps naming; for
+less as a dateline ("MOSCOW (AP) —"), as an adjective ("Russian"), or standing for
+a government ("Moscow has said").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .gazetteer import Place
+from .places import PlaceMention, distance_km
+from .sentences import Sentence, event_spans
+
+
+# "MOSCOW (AP) —", "Moscow (AFP) –", "Kerman, Iran -": where the reporter files from
+DATELINE = re.compile(r"^\s*[A-Z][\w.' -]{1,40}(?:,\s*[A-Z][\w' -]{1,30})?(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+                       r"\s*(?:\([A-Za-z .]{2,20}\))?\s*[—–:-]")
+
+
+def is_dateline(m: PlaceMention, s: Sentence) -> bool:
+    head = s.text[:m.end - s.start + 40]
+    return m.start - s.start < 3 and bool(DATELINE.match(head))
+
+
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|of|from)\s+(?:the\s+)?(?:(?:city|town|village|region|republic|"
+                       r"capital|district|province|suburb|outskirts|centre|center)\s+(?:of\s+)?)?$", re.I)
+# "Moscow has said", "Moscow's bombing campaign": the capital standing for its government
+
+
+# "Moscow has said", "Moscow's bombing campaign": the capital standing for its government
+_METONYMY = re.compile(r"^(?:\s+(?:has|have|is|was|said|says|announced|accused|blamed|denied|claimed|warned|launched|began|"
+                       r"insisted|responded|vowed|condemned|sent|wants|will)\b|['’]s\s+(?:\w+\s+)?(?:campaign|government|"
+                       r"response|decision|war|forces|military|policy|security services|leadership|officials))", re.I)
+
+
+def _place_weight(m: PlaceMention, s: Sentence) -> float:
+    if m.weak:
+        return 0.3
+    if is_dateline(m, s):
+        return 0.2
+    a, b = m.start - s.start, m.end - s.start
+    if _METONYMY.match(s.text[b:b + 40]) or re.search(r"\b(?:pro|anti)-$", s.text[max(0, a - 5):a], re.I):
+        return 0.2
+    if _LOCATIVE.search(s.text[max(0, a - 40):a]) and any(
+            abs(a - (ea - s.start)) < 100 for ea, _ in event_spans(s)):
+        return 2.0  # "... opened fire in Derbent": where the attack happened
+    return 1.0
+
+
+def choose_place(sents: list[Sentence], title_end: int) -> tuple[Place | None, PlaceMention | None]:
+    """The most specific place the incident's sentences agree on."""
+    weight: Counter = Counter()
+    first: dict[Place, PlaceMention] = {}
+    region: Counter = Counter()
+    for rank, s in enumerate(sents):
+        w = 2.0 if s.start < title_end else (1.5 if rank < 3 else 1.0)
+        if s.attack:
+            w *= 1.5
+        if any(r.precision in ("year", "month") and not r.relative for r in s.dates):
+            w *= 0.3  # "bombing the Moscow metro in 2010": history, not the event
+        for m in s.places:
+            pw = w * _place_weight(m, s)
+            weight[m.place] += pw
+            if m.place.kind in ("city", "admin1"):
+                region[(m.place.cc, m.place.admin1)] += pw
+            first.setdefault(m.place, m)
+    if not weight:
+        return None, None
+    cities = [p for p in weight if p.kind == "city"]
+    if cities:
+        # a town inside the region the article keeps naming beats a bigger city named in passing
+        best = max(cities, key=lambda p: (weight[p] + 0.5 * region[(p.cc, p.admin1)], p.population))
+        # "Krasnogorsk, near Moscow": prefer the named town over the big city it is near
+        for p in cities:
+            if p is not best and p.population < best.population and weight[p] >= 0.5 * weight[best] \
+                    and distance_km(p, best) < 40:
+                best = p
+        return best, first[best]
+    regions = [p for p in weight if p.kind == "admin1"]
+    if regions:
+        best = max(regions, key=lambda p: weight[p])
+        return best, first[best]
+    best = max(weight, key=lambda p: weight[p])
+    return best, first[best]
