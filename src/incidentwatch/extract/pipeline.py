@@ -158,7 +158,8 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
             continue
         far = [r for r in dates if is_background(r, main_date)]
         near = [r for r in dates if r.date and not is_background(r, main_date)]
-        if far and (s.attack or s.casualties) and not any(r is ref for r in s.dates) and \
+        headline = s.start < title_end  # a headline is about the reported incident, whatever date it gives
+        if far and not headline and (s.attack or s.casualties) and not any(r is ref for r in s.dates) and \
                 not (near and near[0].start < far[0].start):
             r = far[0]
             key = (r.date.year, r.date.month) if r.precision != "year" else (r.date.year,)

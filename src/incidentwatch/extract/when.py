@@ -82,7 +82,7 @@ def date_refs(sents: list[Sentence], title_end: int) -> list[dict]:
     out = []
     for rank, s in enumerate(sents):
         for ref in s.dates:
-            if ref.precision != "day":
+            if ref.precision != "day" or in_dateline(ref, s):
                 continue
             m = re.search(r"(?P<m>[A-Z][a-z]+)\.?\s+(?P<d>\d{1,2})\b|\b(?P<d2>\d{1,2})\s+(?P<m2>[A-Z][a-z]+)", ref.text)
             month = day = None

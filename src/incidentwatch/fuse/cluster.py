@@ -95,7 +95,7 @@ def match_score(a: Mention, b: Mention) -> float:
     if not place and not words:
         return 0.0
     if dated:
-        score = 0.5
+        score = 0.6
     else:
         if not (a.city and b.city and place) and not words:
             return 0.0
@@ -106,7 +106,7 @@ def match_score(a: Mention, b: Mention) -> float:
     fb = {family(p) for p in b.perpetrators}
     if fa and fb:
         score += 0.1 if fa & fb else -0.2
-    score += 0.15 if figures_agree(a, b) else -0.3
+    score += 0.15 if figures_agree(a, b) else -0.15
     if words:
         score += 0.2
     return score
@@ -159,8 +159,11 @@ def cluster(mentions: list[Mention]) -> list[list[Mention]]:
     for bm in background:
         # a recalled attack joins the incident it recalls: its date range holds the incident's date, and
         # its place or its venue's name agrees
-        targets = sorted({uf.find(r.id) for r in reported if r.date and bm.date and dates_agree(bm, r, 0)
-                          and (places_agree(bm, r) or same_words(bm, r))})
+        fits = [r for r in reported if r.date and bm.date and dates_agree(bm, r, 0)
+                and (places_agree(bm, r) or same_words(bm, r))]
+        targets = sorted({uf.find(r.id) for r in fits})
+        if len(targets) > 1:  # the venue's name settles which of several incidents that month it recalls
+            targets = sorted({uf.find(r.id) for r in fits if same_words(bm, r)})
         if len(targets) == 1:
             uf.union(bm.id, targets[0])
         else:
