@@ -140,10 +140,15 @@ def cluster(mentions: list[Mention]) -> list[list[Mention]]:
     background = [m for m in ms if m.role != "reported"]
     uf = _UnionFind([m.id for m in ms])
     # dated mentions first, so an undated one joins the incident it agrees with best
-    dated = [m for m in reported if m.date is not None]
+    # dated mentions in date order: each is compared only with those whose span starts close enough
+    dated = sorted((m for m in reported if m.date is not None), key=lambda m: (m.date, m.id))
     undated = [m for m in reported if m.date is None]
+    reach = dt.timedelta(days=1) + REPORTED_WINDOW
     for i, a in enumerate(dated):
+        end = _span(a)[1]
         for b in dated[i + 1:]:
+            if b.date - reach > end:
+                break
             if same_incident(a, b):
                 uf.union(a.id, b.id)
     for u in undated:

@@ -51,8 +51,11 @@ def link_groups(incidents: list[Incident]) -> list[Incident]:
         return x
 
     ordered = sorted(incidents, key=lambda i: i.id)
-    for n, a in enumerate(ordered):
-        for b in ordered[n + 1:]:
+    dated = sorted((i for i in incidents if i.date), key=lambda i: (i.date, i.id))
+    for n, a in enumerate(dated):
+        for b in dated[n + 1:]:
+            if b.date - a.date > dt.timedelta(days=1):
+                break
             if _related(a, b):
                 ra, rb = sorted((find(a.id), find(b.id)))
                 parent[rb] = ra

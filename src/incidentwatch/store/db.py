@@ -128,25 +128,25 @@ class Store:
             return conn.execute(select(func.count()).select_from(t.metadata.tables[table])).scalar_one()
 
     # --- mentions -----------------------------------------------------------
-    def mentions_near(self, probes: Iterable[Mention], days: int = 3, span_days: int = 31) -> list[Mention]:
+    def mentions_near(self, probes: Iterable[Mention], days: int = 3) -> list[Mention]:
         """Blocking: stored mentions that could be the same incident as a probe, or one of its event
-        group: same country, dates within `days` (a month-long span for a month-precise date), or
-        undated in the same town.  Every lookup runs on the (country, date) and (country, city) indexes,
-        so its cost does not grow with the size of the database."""
+        group: same country, and a date (or a date span) within `days` of the probe's; or undated in
+        the same town.  Each lookup is a range scan on the (country, date), (country, date_end) or
+        (country, city) index, so its cost does not grow with the size of the database."""
         c = t.mentions.c
         out: dict[str, Mention] = {}
         with self.engine.connect() as conn:
             for m in probes:
                 queries = []
+                country = c.country == m.country if m.country else c.country.is_(None)
                 if m.date is not None:
                     lo = m.date - dt.timedelta(days=days)
                     hi = (m.date_end or m.date) + dt.timedelta(days=days)
-                    # mentions whose own span (a month, say) reaches into the window start up to a month earlier
-                    country = c.country == m.country if m.country else c.country.is_(None)
-                    queries.append(and_(country, c.date >= lo - dt.timedelta(days=span_days), c.date <= hi,
-                                        or_(c.date >= lo, c.date_end >= lo)))
+                    queries.append(and_(country, c.date >= lo, c.date <= hi))
+                    # spans (a month, a year) that start before the window and reach into it
+                    queries.append(and_(country, c.date_end >= lo, c.date < lo))
                 if m.city:
-                    queries.append(and_(c.country == m.country, c.city == m.city, c.date.is_(None)))
+                    queries.append(and_(country, c.city == m.city, c.date.is_(None)))
                 for q in queries:
                     for row in conn.execute(select(c.data).where(q)):
                         found = Mention.from_dict(row[0])

@@ -38,6 +38,7 @@ mentions = Table(
     Index("ix_mentions_place", "country", "city"),
     Index("ix_mentions_article", "article_id"),
     Index("ix_mentions_country_date", "country", "date"),
+    Index("ix_mentions_country_date_end", "country", "date_end"),
 )
 
 evidence = Table(
