@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev demo test bench-news bench-fusion clean
+.PHONY: install install-dev demo test bench-news bench-fusion train-muc4 bench-muc4 clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,17 @@ bench-news: install
 # The cost of adding one article to databases of 10k, 100k and 1M incidents (takes several minutes).
 bench-fusion: install
 	$(BIN)/python benchmarks/fusion_scale.py
+
+MUC4 := ../shared/corpora/muc4
+
+# Train the role model on MUC-4's train split, keeping the epoch that scores best on dev.
+train-muc4: install
+	$(BIN)/incidentwatch train $(MUC4)/train.json --dev $(MUC4)/dev.json --out models/roles
+
+# Predict MUC-4 dev templates with the trained model and score them with the shared scorer.
+bench-muc4: install
+	$(BIN)/incidentwatch muc4 predict $(MUC4)/dev.json -o models/muc4-dev-pred.json --model models/roles
+	$(BIN)/python ../shared/eval/score_muc4.py $(MUC4)/dev.json models/muc4-dev-pred.json
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

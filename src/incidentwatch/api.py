@@ -233,3 +233,76 @@ def cleanup_demo(store: Store) -> None:
     store.close()
     if "incidentwatch-demo-" in path:
         shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+
+# --- learning and evaluation -----------------------------------------------------------------------------
+
+DEFAULT_MODEL = os.environ.get("INCIDENTWATCH_MODEL", "models/roles")
+
+
+def train(annotations: str | os.PathLike, out: str | os.PathLike = DEFAULT_MODEL,
+          dev: str | os.PathLike | None = None, epochs: int = 12, seed: int = 0,
+          time_limit: float | None = None, log=print) -> dict:
+    """Train the role model (role-filler tagger and incident-type classifier) on annotated documents
+    (MUC-4's form: docid, doctext, templates) and save it; returns the training record."""
+    import time
+
+    from .eval import muc4 as muc4_eval
+    from .learn import annotations as ann
+    from .learn.roles import train as train_roles
+
+    train_docs = ann.read(annotations)
+    dev_docs = ann.read(dev) if dev else None
+    gold = muc4_eval.read_gold(dev) if dev else None
+
+    def score(model, docs):
+        return muc4_eval.evaluate(_muc4_templates(model, docs), gold)["micro_avg"]["f1"]
+
+    t0 = time.perf_counter()
+    model, meta = train_roles(train_docs, dev_docs, epochs=epochs, seed=seed, score=score if dev else None,
+                              log=log, time_limit=time_limit)
+    meta.update(seconds=round(time.perf_counter() - t0, 1), annotations=str(annotations),
+                dev=str(dev) if dev else None)
+    model.save(out, meta)
+    return meta
+
+
+def _muc4_templates(model, docs) -> dict[str, list[dict]]:
+    from .eval.muc4 import _template
+    from .export.muc4 import templates
+
+    preds = model.predict([d.text for d in docs])
+    return {d.id: [_template(t, gold=False) for t in templates(p)] for d, p in zip(docs, preds)}
+
+
+def muc4_predict(documents: str | os.PathLike, out: str | os.PathLike,
+                 model: str | os.PathLike = DEFAULT_MODEL) -> dict:
+    """MUC-4 templates for documents (docid, doctext), in the form score_muc4.py reads; returns
+    {"documents": n, "seconds": t}."""
+    import json
+    import time
+
+    from .export.muc4 import templates
+    from .ingest.muc4 import read_documents
+    from .learn.roles import RoleModel
+
+    roles = RoleModel.load(model)
+    t0 = time.perf_counter()
+    articles = [a for a in read_documents(documents) if isinstance(a, Article)]
+    preds = roles.predict(a.text for a in articles)
+    result = {a.id: {"pred_templates": templates(p)} for a, p in zip(articles, preds)}
+    Path(out).write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return {"documents": len(articles), "seconds": time.perf_counter() - t0}
+
+
+def evaluate_muc4(gold: str | os.PathLike, predictions: str | os.PathLike) -> dict:
+    from .eval import muc4 as m
+
+    g = m.read_gold(gold)
+    return m.evaluate(m.read_predictions(predictions, set(g)), g)
+
+
+def evaluate_news(gold: str | os.PathLike, articles: str | os.PathLike, incidents_path: str | os.PathLike) -> dict:
+    from .eval import news as n
+
+    return n.evaluate(n.read_jsonl(gold), n.read_jsonl(articles), n.read_jsonl(incidents_path))

@@ -230,6 +230,59 @@ def groups_(db: Optional[str] = DbOption):
 
 
 @app.command()
+def train(annotations: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                             help="Annotated documents (JSON Lines: docid, doctext, templates)."),
+          out: Path = typer.Option(Path(api.DEFAULT_MODEL), "--out", "-o", help="Where to save the model."),
+          dev: Optional[Path] = typer.Option(None, exists=True, dir_okay=False,
+                                             help="Held-out annotated documents: keep the epoch scoring best."),
+          epochs: int = typer.Option(12, min=1), seed: int = 0,
+          time_limit: Optional[float] = typer.Option(None, help="Stop after the epoch that passes this many seconds.")):
+    """Learn role fillers and incident types from annotated documents (MUC-4's train split, or your own)."""
+    meta = api.train(annotations, out, dev=dev, epochs=epochs, seed=seed, time_limit=time_limit,
+                     log=lambda line: err.print(escape(line), highlight=False))
+    err.print(f"model saved to {escape(str(out))} after {meta['seconds']:.0f}s"
+              + (f"; best dev micro F1 {100 * meta['best_dev']:.2f}" if meta.get("dev") else ""), highlight=False)
+
+
+muc4_app = typer.Typer(help="MUC-4: predict templates in the form of the MUC-4 scorer.", no_args_is_help=True)
+app.add_typer(muc4_app, name="muc4")
+
+
+@muc4_app.command("predict")
+def muc4_predict(documents: Path = typer.Argument(..., exists=True, dir_okay=False),
+                 output: Path = typer.Option(..., "-o", "--output"),
+                 model: Path = typer.Option(Path(api.DEFAULT_MODEL), "--model", help="A model saved by `train`.")):
+    """Write MUC-4 templates for documents (JSON Lines with docid and doctext)."""
+    if not (model / "meta.json").exists():
+        err.print(f"no model at {escape(str(model))}: train one with `incidentwatch train` first")
+        raise typer.Exit(2)
+    r = api.muc4_predict(documents, output, model=model)
+    err.print(f"{r['documents']} documents in {r['seconds']:.1f}s "
+              f"({r['documents'] / max(r['seconds'], 1e-9):.1f} documents/s) -> {escape(str(output))}", highlight=False)
+
+
+eval_app = typer.Typer(help="Score predictions against gold, as the shared scorers do.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("muc4")
+def eval_muc4(gold: Path = typer.Argument(..., exists=True), predictions: Path = typer.Argument(..., exists=True)):
+    """Template-level micro F1 (GTT's metric) of MUC-4 predictions."""
+    from .eval.muc4 import format_report
+
+    out.print(escape(format_report(api.evaluate_muc4(gold, predictions))), highlight=False)
+
+
+@eval_app.command("news")
+def eval_news(gold: Path = typer.Argument(..., exists=True), articles: Path = typer.Argument(..., exists=True),
+              incidents: Path = typer.Argument(..., exists=True)):
+    """Score exported incidents against gold news events (found, extra, slots, false alarms)."""
+    from .eval.news import format_report
+
+    out.print(escape(format_report(api.evaluate_news(gold, articles, incidents))), highlight=False, soft_wrap=True)
+
+
+@app.command()
 def demo(db: Optional[str] = typer.Option(None, "--db", help="Keep the demo database here (default: temporary).")):
     """Ingest the bundled sample reports into a fresh database and show what came out."""
     try:

@@ -39,7 +39,7 @@ def read(data: bytes, source: str) -> Iterator[Article | Rejection]:
         if not isinstance(rec, dict):
             yield Rejection(where, "not a JSON object")
             continue
-        text = rec.get("text")
+        text = rec.get("text", rec.get("doctext"))  # "doctext": MUC-4 in GTT's form
         if not isinstance(text, str) or not text.strip():
             yield Rejection(where, "no 'text' field with article text")
             continue
@@ -48,7 +48,7 @@ def read(data: bytes, source: str) -> Iterator[Article | Rejection]:
         if published is None:
             published, _ = date_from_url(url)
             how = "url" if published else None
-        rid = rec.get("id")
+        rid = rec.get("id", rec.get("docid"))
         yield article_from_text(
             text.replace("\r\n", "\n"), where, fmt="jsonl",
             id=str(rid) if rid not in (None, "") else None,

@@ -1,0 +1,1 @@
+"""Learning from annotated documents: role fillers (who attacked whom, with what) and incident types."""
