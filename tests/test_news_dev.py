@@ -4,6 +4,7 @@ The corpus and the scorer are third-party material kept outside the repository; 
 reads them, runs the product end to end, and checks the figures the extraction issue asks for.
 """
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -19,15 +20,34 @@ pytestmark = pytest.mark.skipif(not (CORPUS / "articles.jsonl").exists() or not 
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
+def scorer():
     spec = importlib.util.spec_from_file_location("score_news", SCORER)
-    scorer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scorer)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def incidents(tmp_path_factory):
     db = f"sqlite:///{tmp_path_factory.mktemp('newsdev') / 'dev.db'}"
     iw.ingest([CORPUS / "articles.jsonl"], db=db)
-    incidents = list(iw.incidents(db))
+    return list(iw.incidents(db))
+
+
+@pytest.fixture(scope="module")
+def report(scorer, incidents):
     return scorer.evaluate(scorer.read_jsonl(CORPUS / "gold.jsonl"), scorer.read_jsonl(CORPUS / "articles.jsonl"),
                            incidents)
+
+
+def test_incidentwatch_eval_news_agrees_with_the_shared_scorer(scorer, incidents, report, tmp_path):
+    from incidentwatch.eval import news
+
+    path = tmp_path / "incidents.jsonl"
+    path.write_text("".join(json.dumps(i) + "\n" for i in incidents))
+    ours = iw.evaluate_news(CORPUS / "gold.jsonl", CORPUS / "articles.jsonl", path)
+    assert ours == report
+    assert news.format_report(ours).splitlines()[-1].startswith("news score")
 
 
 def test_every_event_is_found(report):
