@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import export as _export
 from .extract.pipeline import extract_articles
-from .fuse import fuse
+from .fuse import fuse, may_relate
 from .ingest import Rejection, read_paths
 from .ingest.metadata import content_hash
 from .model import Article, Mention
@@ -61,7 +61,9 @@ def _refuse(store: Store, new: list[Mention], policy: dict | None = None) -> int
     """Re-fuse the neighbourhood of newly stored mentions and replace its incidents."""
     if not new:
         return 0
-    near = {m.id: m for m in store.mentions_near(new)}
+    # only the stored mentions a new one could join (or link with) are re-fused, with their incidents,
+    # so the work follows the matches, not how busy that country and week are
+    near = {m.id: m for m in store.mentions_near(new) if any(may_relate(n, m) for n in new)}
     near.update({m.id: m for m in new})
     near.update({m.id: m for m in store.mentions_of_incidents_with(near)})
     incidents = fuse(list(near.values()), policy)

@@ -116,6 +116,19 @@ def same_incident(a: Mention, b: Mention) -> bool:
     return match_score(a, b) >= THRESHOLD
 
 
+def may_relate(a: Mention, b: Mention) -> bool:
+    """Could these two mentions end up in one incident or one event group?  A cheap, generous test,
+    used to re-fuse only the incidents a new article can touch."""
+    if a.role != "reported" or b.role != "reported":
+        return bool(a.date and b.date and dates_agree(a, b, 1) and (places_agree(a, b) or same_words(a, b))) or \
+            (a.date is None or b.date is None) and same_words(a, b)
+    if same_incident(a, b):
+        return True
+    if a.date and b.date and a.country == b.country and dates_agree(a, b, 1):
+        return (a.admin1 is not None and a.admin1 == b.admin1) or haversine_km(a.lat, a.lon, b.lat, b.lon) <= 300
+    return False
+
+
 class _UnionFind:
     def __init__(self, items):
         self.parent = {i: i for i in items}

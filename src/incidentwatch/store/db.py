@@ -143,8 +143,9 @@ class Store:
                     lo = m.date - dt.timedelta(days=days)
                     hi = (m.date_end or m.date) + dt.timedelta(days=days)
                     queries.append(and_(country, c.date >= lo, c.date <= hi))
-                    # spans (a month, a year) that start before the window and reach into it
-                    queries.append(and_(country, c.date_end >= lo, c.date < lo))
+                    # spans (a month, a year) that reach into the window; bounded on date_end alone so
+                    # that the (country, date_end) index serves it
+                    queries.append(and_(country, c.date_end >= lo, c.date_end <= hi + dt.timedelta(days=366)))
                 if m.city:
                     queries.append(and_(country, c.city == m.city, c.date.is_(None)))
                 for q in queries:
