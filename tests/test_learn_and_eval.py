@@ -61,7 +61,7 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def model(corpus, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("model") / "roles"
+    out = tmp_path_factory.mktemp("model") / "not-yet-made" / "roles"
     api.train(corpus, out, epochs=25, seed=1, log=lambda line: None)
     return out
 

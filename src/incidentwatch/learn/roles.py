@@ -73,6 +73,7 @@ class RoleModel:
 
     def save(self, path: str | Path, meta: dict) -> None:
         path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
         self.nlp.to_disk(path)
         (path / "incidentwatch.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
