@@ -212,16 +212,4 @@ def find_dates(sentence: str, anchor: dt.date | None, offset: int = 0) -> list[D
     return refs
 
 
-def latest_absolute_date(text: str) -> dt.date | None:
-    """The latest full date written in a text: a stand-in for "now" when no publication date is known."""
-    best = None
-    for kind in ("mdy", "dmy", "iso"):
-        pat = dict(PATTERNS)[kind]
-        for m in pat.finditer(text):
-            ref = _resolve(kind, m, None)
-            if ref and ref.date and (best is None or ref.date > best):
-                best = ref.date
-    return best
-
-
-__all__ = ["DateRef", "find_dates", "latest_absolute_date", "parse_date"]
+__all__ = ["DateRef", "find_dates", "parse_date"]

@@ -98,10 +98,6 @@ class Gazetteer:
     def country(self, name: str) -> Place | None:
         return self.countries.get(fold(name)) or self.by_country_name.get(name)
 
-    def places_in(self, cc: str, admin1: str | None = None) -> list[Place]:
-        return [p for ps in self.names.values() for p in ps
-                if p.cc == cc and (admin1 is None or p.admin1 == admin1)]
-
     @functools.cached_property
     def by_country(self) -> dict[str, list[tuple[str, Place]]]:
         idx: dict[str, list[tuple[str, Place]]] = defaultdict(list)
