@@ -263,18 +263,34 @@ def train(annotations: str | os.PathLike, out: str | os.PathLike = DEFAULT_MODEL
     t0 = time.perf_counter()
     model, meta = train_roles(train_docs, dev_docs, epochs=epochs, seed=seed, score=score if dev else None,
                               log=log, time_limit=time_limit, start_from=start_from)
+    if dev:
+        meta["none_threshold"], meta["best_dev"] = calibrate(model, dev_docs, gold)
     meta.update(seconds=round(time.perf_counter() - t0, 1), annotations=str(annotations),
                 dev=str(dev) if dev else None)
     model.save(out, meta)
     return meta
 
 
-def _muc4_templates(model, docs) -> dict[str, list[dict]]:
+def calibrate(model, docs, gold) -> tuple[float, float]:
+    """The "no incident" threshold that scores best on held-out documents (model selection, like the
+    choice of epoch), with the score it gives."""
+    from .eval import muc4 as muc4_eval
+
+    best = (0.5, -1.0)
+    for threshold in (0.5, 0.8, 0.9, 0.95, 0.98):
+        f = muc4_eval.evaluate(_muc4_templates(model, docs, threshold), gold)["micro_avg"]["f1"]
+        if f > best[1]:
+            best = (threshold, f)
+    return best
+
+
+def _muc4_templates(model, docs, none_threshold: float = 0.5) -> dict[str, list[dict]]:
     from .eval.muc4 import _template
     from .export.muc4 import templates
 
     preds = model.predict([d.text for d in docs])
-    return {d.id: [_template(t, gold=False) for t in templates(p)] for d, p in zip(docs, preds)}
+    return {d.id: [_template(t, gold=False) for t in templates(p, none_threshold, d.text)]
+            for d, p in zip(docs, preds)}
 
 
 def muc4_predict(documents: str | os.PathLike, out: str | os.PathLike,
@@ -292,7 +308,8 @@ def muc4_predict(documents: str | os.PathLike, out: str | os.PathLike,
     t0 = time.perf_counter()
     articles = [a for a in read_documents(documents) if isinstance(a, Article)]
     preds = roles.predict(a.text for a in articles)
-    result = {a.id: {"pred_templates": templates(p)} for a, p in zip(articles, preds)}
+    threshold = roles.meta.get("none_threshold", 0.5)
+    result = {a.id: {"pred_templates": templates(p, threshold, a.text)} for a, p in zip(articles, preds)}
     Path(out).write_text(json.dumps(result, indent=1), encoding="utf-8")
     return {"documents": len(articles), "seconds": time.perf_counter() - t0}
 

@@ -64,16 +64,20 @@ def _example(nlp, a: Annotated) -> Example:
 
 
 class RoleModel:
-    def __init__(self, nlp):
+    def __init__(self, nlp, meta: dict | None = None):
         self.nlp = nlp
+        self.meta = meta or {}
 
     @classmethod
     def load(cls, path: str | Path) -> "RoleModel":
-        return cls(spacy.load(path))
+        record = Path(path) / "incidentwatch.json"
+        meta = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+        return cls(spacy.load(path), meta)
 
     def save(self, path: str | Path, meta: dict) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
+        self.meta = meta
         self.nlp.to_disk(path)
         (path / "incidentwatch.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
