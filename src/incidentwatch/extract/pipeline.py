@@ -31,14 +31,10 @@ from .where import choose_place
 
 
 _HEADLINE_MAX = 200
-
-
+# "IS claimed both terror acts": a sentence about the attacks just recalled
 _ANAPHORA = re.compile(r"\b(?:(?P<two>both|the two)\s+(?:of\s+)?(?:these\s+|those\s+|the\s+)?|(?:these|those|the earlier|"
                        r"the previous|the latter|that)\s+)(?:terror(?:ist)?\s+)?(?:acts|attacks?|incidents?|bombings?|"
                        r"explosions?|blasts?|shootings?)\b", re.I)
-# a sentence that goes on telling the story the previous one began
-
-
 # a sentence that goes on telling the story the previous one began
 _CONTINUES = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:later|afterwards|after that|then|that day|the next day|"
                         r"at the time|the siege|that attack|the attackers there)\b", re.I)
