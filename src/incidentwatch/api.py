@@ -294,11 +294,11 @@ def calibrate(model, docs, gold) -> tuple[float, float]:
 
 
 def _muc4_templates(model, docs, none_threshold: float = 0.5) -> dict[str, list[dict]]:
-    from .eval.muc4 import _template
+    from .eval.muc4 import normalised_template
     from .export.muc4 import templates
 
     preds = model.predict([d.text for d in docs])
-    return {d.id: [_template(t, gold=False) for t in templates(p, none_threshold, d.text)]
+    return {d.id: [normalised_template(t, gold=False) for t in templates(p, none_threshold, d.text)]
             for d, p in zip(docs, preds)}
 
 

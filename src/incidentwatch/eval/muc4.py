@@ -64,7 +64,8 @@ class DocCounts:
         return self.total().prf()[2]
 
 
-def _template(raw: dict, gold: bool) -> dict:
+def normalised_template(raw: dict, gold: bool) -> dict:
+    """A template in the form scoring compares: incident type, and each role as lists of normalised mentions."""
     t = {"incident_type": raw.get("incident_type") if isinstance(raw.get("incident_type"), str) else "attack"}
     for role in ROLES:
         ents = []
@@ -86,7 +87,7 @@ def read_gold(path: str | Path) -> dict[str, list[dict]]:
                 doc = json.loads(line)
                 templates: list[dict] = []
                 for raw in doc.get("templates") or []:
-                    t = _template(raw, gold=True)
+                    t = normalised_template(raw, gold=True)
                     if t not in templates:
                         templates.append(t)
                 gold[doc["docid"]] = templates
@@ -108,7 +109,7 @@ def read_predictions(path: str | Path, gold_ids: set[str]) -> dict[str, list[dic
         if docid is None:
             continue
         templates = value.get("pred_templates", []) if isinstance(value, dict) else value
-        out[docid] = [_template(t, gold=False) for t in templates]
+        out[docid] = [normalised_template(t, gold=False) for t in templates]
     return out
 
 
