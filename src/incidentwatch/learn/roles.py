@@ -25,7 +25,7 @@ TYPES = (NO_INCIDENT, "attack", "bombing", "kidnapping", "arson", "robbery", "fo
 
 @dataclass
 class Prediction:
-    spans: list[tuple[int, int, str, str]]  # (start, end, label, text)
+    spans: list[tuple]  # (start, end, label, text), and a score when an encoder tagged them
     type_scores: dict[str, float]
 
     @property
@@ -33,17 +33,15 @@ class Prediction:
         return max(self.type_scores, key=self.type_scores.get)
 
 
-def _blank(start_from: str | None = None):
+def _blank(start_from: str | None = None, tagger: bool = True):
     """A pipeline to train: blank, or with its tagger sourced from an installed model's NER, whose
-    learned word features (lower-case forms, affixes, shapes) give the new labels a head start."""
+    learned word features (lower-case forms, affixes, shapes) give the new labels a head start.  Without
+    `tagger`, only the type classifier (the role spans then come from an encoder)."""
     nlp = spacy.blank("en")
-    if start_from:
-        base = spacy.load(start_from)
-        ner = nlp.add_pipe("ner", source=base)
-    else:
-        ner = nlp.add_pipe("ner")
-    for label in ROLE_LABELS.values():
-        ner.add_label(label)
+    if tagger:
+        ner = nlp.add_pipe("ner", source=spacy.load(start_from)) if start_from else nlp.add_pipe("ner")
+        for label in ROLE_LABELS.values():
+            ner.add_label(label)
     textcat = nlp.add_pipe("textcat", config={"model": {
         "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 2,
         "no_output_layer": False, "length": 262144}})
@@ -90,27 +88,38 @@ class RoleModel:
         self.nlp.to_disk(path)
         (path / "incidentwatch.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
-    def predict(self, texts: Iterable[str], batch_size: int = 32) -> list[Prediction]:
+    @property
+    def span_threshold(self) -> float:
+        return float(self.meta.get("span_threshold", 0.5))
+
+    def predict(self, texts: Iterable[str], batch_size: int = 32, span_threshold: float | None = None,
+                none_threshold: float | None = None) -> list[Prediction]:
+        """Role spans and type scores per text.  Given a `none_threshold`, the encoder (the slow part) reads
+        only the texts the type classifier does not rule out: the others would give no template anyway."""
         texts = list(texts)
         out = []
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
             out.append(Prediction([(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents], dict(doc.cats)))
         if self.encoder is not None:
-            for pred, spans in zip(out, self.encoder.spans(texts)):
-                pred.spans = spans
+            threshold = self.span_threshold if span_threshold is None else span_threshold
+            todo = [i for i, p in enumerate(out)
+                    if none_threshold is None or p.type_scores.get(NO_INCIDENT, 0.0) < none_threshold]
+            for i, spans in zip(todo, self.encoder.spans([texts[i] for i in todo], threshold)):
+                out[i].spans = spans
         return out
 
 
 def train(train_docs: list[Annotated], dev_docs: list[Annotated] | None = None, epochs: int = 20,
           seed: int = 0, score: Callable[[RoleModel, list[Annotated]], float] | None = None,
           log: Callable[[str], None] = print, time_limit: float | None = None,
-          start_from: str | None = None) -> tuple[RoleModel, dict]:
-    """Train a role model; with dev documents and a score function, keep the epoch that scores best."""
+          start_from: str | None = None, encoder=None) -> tuple[RoleModel, dict]:
+    """Train a role model; with dev documents and a score function, keep the epoch that scores best.  Given
+    a trained `encoder` (learn.encoder), it tags the role spans and only the type classifier is trained."""
     fix_random_seed(seed)
     rng = random.Random(seed)
-    nlp = _blank(start_from)
+    nlp = _blank(start_from, tagger=encoder is None)
     examples = [_example(nlp, a) for a in train_docs]
-    if start_from:
+    if start_from and encoder is None:
         optimizer = nlp.resume_training()
         nlp.get_pipe("textcat").initialize(lambda: examples, nlp=nlp)
     else:
@@ -126,7 +135,7 @@ def train(train_docs: list[Annotated], dev_docs: list[Annotated] | None = None, 
                  **{f"loss_{k}": round(float(v), 1) for k, v in losses.items()}}
         if dev_docs and score:
             with nlp.select_pipes(enable=nlp.pipe_names):
-                s = score(RoleModel(nlp), dev_docs)
+                s = score(RoleModel(nlp, encoder=encoder), dev_docs)
             entry["dev"] = round(s, 4)
             if s > best_score:
                 best_score, best_bytes = s, nlp.to_bytes()
@@ -137,5 +146,5 @@ def train(train_docs: list[Annotated], dev_docs: list[Annotated] | None = None, 
             break
     if best_bytes is not None:
         nlp.from_bytes(best_bytes)
-    return RoleModel(nlp), {"history": history, "best_dev": best_score, "seed": seed, "epochs": epochs,
+    return RoleModel(nlp, encoder=encoder), {"history": history, "best_dev": best_score, "seed": seed, "epochs": epochs,
                             "train_docs": len(train_docs)}
