@@ -212,6 +212,40 @@ def export(fmt: str, out: str | os.PathLike | None = None, db: str | Store | Non
     return n
 
 
+# --- the workbench's views ------------------------------------------------------------------------------
+
+def search(filters=None, db: str | Store | None = None, sort: str = "date", descending: bool = True,
+           page: int = 1, per_page: int = 50) -> tuple[list[dict], dict]:
+    """One page of incidents matching `filters` (store.queries.Filters), and the totals of all that match."""
+    from .store.queries import Filters
+
+    return open_store(db).search(filters or Filters(), sort, descending, page, per_page)
+
+
+def review(incident_id: str, field: str, value: str | None, reviewer: str, action: str = "correct",
+           note: str | None = None, db: str | Store | None = None) -> dict:
+    """An analyst confirms (`action="confirm"`) or corrects a field of an incident.  The correction is kept
+    beside the machine's value with who and when, survives re-ingest, and exports use it.  Raises
+    review.InvalidCorrection for a bad field or value, KeyError for an unknown incident."""
+    from . import review as rv
+
+    store = open_store(db)
+    record = store.incident(incident_id)
+    if record is None:
+        raise KeyError(incident_id)
+    if action == "confirm":
+        if field not in rv.FIELDS:
+            raise rv.InvalidCorrection(f"{field!r} cannot be reviewed")
+        parsed = record.get(field)
+    elif action == "correct":
+        parsed = rv.parse_value(field, value or "")
+    else:
+        raise rv.InvalidCorrection(f"unknown review action {action!r} (confirm or correct)")
+    if not reviewer.strip():
+        raise rv.InvalidCorrection("a reviewer name is required")
+    return store.add_correction(record["id"], action, field, parsed, reviewer.strip(), note)
+
+
 def sample_corpus() -> Path:
     """The bundled sample reports (written by the incidentwatch team), as a directory path."""
     src = resources.files("incidentwatch.data").joinpath("sample")

@@ -249,6 +249,24 @@ def train(annotations: Path = typer.Argument(..., exists=True, dir_okay=False,
               + (f"; best dev micro F1 {100 * meta['best_dev']:.2f}" if meta.get("dev") else ""), highlight=False)
 
 
+@app.command()
+def serve(db: Optional[str] = DbOption, host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+          port: int = typer.Option(8000), review_token: Optional[str] = typer.Option(
+              None, envvar="INCIDENTWATCH_REVIEW_TOKEN",
+              help="Allow reviews by whoever gives this token; without it the workbench is read-only.")):
+    """Start the analyst workbench in the browser (offline: nothing is fetched from elsewhere)."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"warning: listening on {escape(host)}: anyone who can reach it can read the database",
+                  highlight=False)
+    err.print(f"incidentwatch workbench on http://{escape(host)}:{port}/ "
+              f"({'review enabled' if review_token else 'read-only'})", highlight=False)
+    uvicorn.run(create_app(db, review_token), host=host, port=port, log_level="warning")
+
+
 muc4_app = typer.Typer(help="MUC-4: predict templates in the form of the MUC-4 scorer.", no_args_is_help=True)
 app.add_typer(muc4_app, name="muc4")
 

@@ -18,7 +18,10 @@ from sqlalchemy.engine import Engine
 
 from ..ingest.metadata import content_hash
 from ..model import Article, Incident, Mention
+from .. import review
 from . import schema as t
+from . import queries
+from .facets import facet_rows, perpetrator
 
 DEFAULT_URL = "sqlite:///incidentwatch.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -43,6 +46,18 @@ def _sqlite_pragmas(dbapi_conn, _record):
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def _incident_columns(incident_id: str, rec: dict, group_id: str | None, now: dt.datetime) -> dict:
+    """The incidents table's row for a record (columns for filtering and sorting, the record as JSON)."""
+    def day(v):
+        return dt.date.fromisoformat(v) if isinstance(v, str) and v else (v or None)
+
+    return {"id": incident_id, "date": day(rec.get("date")), "date_end": day(rec.get("date_end")),
+            "country": rec.get("country"), "admin1": rec.get("admin1"), "city": rec.get("city"),
+            "lat": rec.get("lat"), "lon": rec.get("lon"), "killed": (rec.get("killed") or {}).get("best"),
+            "injured": (rec.get("injured") or {}).get("best"), "group_id": group_id,
+            "perpetrator": perpetrator(rec), "data": rec, "updated_at": now}
 
 
 class Store:
@@ -105,13 +120,7 @@ class Store:
                      "country": m.country, "admin1": m.admin1, "city": m.city, "killed": m.killed.best,
                      "injured": m.injured.best, "data": m.to_dict()} for m in mentions])
             if incidents:
-                conn.execute(insert(t.incidents), [
-                    {"id": i.id, "date": i.date, "date_end": i.date_end, "country": i.country, "admin1": i.admin1,
-                     "city": i.city, "lat": i.lat, "lon": i.lon, "killed": i.killed.best, "injured": i.injured.best,
-                     "group_id": i.group_id, "data": i.to_dict() | {"mention_ids": i.mention_ids},
-                     "updated_at": now} for i in incidents])
-                conn.execute(insert(t.incident_mentions), [
-                    {"incident_id": i.id, "mention_id": mid} for i in incidents for mid in i.mention_ids])
+                self._write_incidents(conn, incidents, now)
 
     def article(self, article_id: str) -> Article | None:
         with self.engine.connect() as conn:
@@ -185,18 +194,99 @@ class Store:
                     t.incident_mentions.c.mention_id.in_(ids[i:i + 500]))
                 old_ids = [r[0] for r in conn.execute(old)]
                 if old_ids:
+                    conn.execute(delete(t.incident_facets).where(t.incident_facets.c.incident_id.in_(old_ids)))
                     conn.execute(delete(t.incident_mentions).where(t.incident_mentions.c.incident_id.in_(old_ids)))
                     conn.execute(delete(t.incidents).where(t.incidents.c.id.in_(old_ids)))
             for inc in new:
+                conn.execute(delete(t.incident_facets).where(t.incident_facets.c.incident_id == inc.id))
                 conn.execute(delete(t.incident_mentions).where(t.incident_mentions.c.incident_id == inc.id))
                 conn.execute(delete(t.incidents).where(t.incidents.c.id == inc.id))
-                conn.execute(insert(t.incidents).values(
-                    id=inc.id, date=inc.date, date_end=inc.date_end, country=inc.country, admin1=inc.admin1,
-                    city=inc.city, lat=inc.lat, lon=inc.lon, killed=inc.killed.best, injured=inc.injured.best,
-                    group_id=inc.group_id, data=inc.to_dict() | {"mention_ids": inc.mention_ids},
-                    updated_at=_now()))
-                conn.execute(insert(t.incident_mentions),
-                             [{"incident_id": inc.id, "mention_id": mid} for mid in inc.mention_ids])
+            self._write_incidents(conn, new, _now())
+
+    def _write_incidents(self, conn, incidents: list[Incident], now: dt.datetime) -> None:
+        """Insert incidents with their mentions and facets; analysts' corrections (found by anchor) are
+        applied, so the stored record, its columns and its facets are the corrected ones."""
+        records = [i.to_dict() | {"mention_ids": i.mention_ids} for i in incidents]
+        anchors = {review.anchor(r) for r in records} - {None}
+        corrections: dict[str, list[dict]] = {}
+        for i in range(0, len(anchors), 500) if anchors else []:
+            part = sorted(anchors)[i:i + 500]
+            for row in conn.execute(select(t.corrections).where(t.corrections.c.anchor.in_(part))).mappings():
+                corrections.setdefault(row["anchor"], []).append(dict(row))
+        rows, links, facets = [], [], []
+        for inc, rec in zip(incidents, records):
+            rec = review.apply(rec, corrections.get(review.anchor(rec), []))
+            rows.append(_incident_columns(inc.id, rec, inc.group_id, now))
+            links.extend({"incident_id": inc.id, "mention_id": mid} for mid in inc.mention_ids)
+            facets.extend(facet_rows(inc.id, rec))
+        if rows:
+            conn.execute(insert(t.incidents), rows)
+        if links:
+            conn.execute(insert(t.incident_mentions), links)
+        if facets:
+            conn.execute(insert(t.incident_facets), facets)
+
+    # --- views for the workbench ---------------------------------------------
+    def search(self, filters, sort: str = "date", descending: bool = True, page: int = 1, per_page: int = 50):
+        return queries.search(self.engine, filters, sort, descending, page, per_page)
+
+    def filtered(self, filters):
+        return queries.filtered_records(self.engine, filters)
+
+    def timeline(self, filters, by: str = "month"):
+        return queries.timeline(self.engine, filters, by)
+
+    def points(self, filters, limit: int = 3000):
+        return queries.points(self.engine, filters, limit)
+
+    def choices(self):
+        return queries.choices(self.engine)
+
+    def mentions_of_article(self, article_id: str) -> list[tuple[Mention, str | None]]:
+        """An article's mentions, each with the incident it belongs to."""
+        q = (select(t.mentions.c.data, t.incident_mentions.c.incident_id)
+             .join(t.incident_mentions, t.incident_mentions.c.mention_id == t.mentions.c.id, isouter=True)
+             .where(t.mentions.c.article_id == article_id).order_by(t.mentions.c.id))
+        with self.engine.connect() as conn:
+            return [(Mention.from_dict(d), inc) for d, inc in conn.execute(q)]
+
+    def corrections(self, incident_id: str) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(select(t.corrections).where(
+                t.corrections.c.incident_id == incident_id).order_by(t.corrections.c.id)).mappings()]
+
+    # --- review -------------------------------------------------------------
+    def add_correction(self, incident_id: str, action: str, field: str | None, value, reviewer: str,
+                       note: str | None = None) -> dict:
+        """Store an analyst's correction (or confirmation) of an incident's field and apply it to the stored
+        incident; returns the corrected record.  KeyError if there is no such incident."""
+        now = _now()
+        with self.engine.begin() as conn:
+            row = conn.execute(select(t.incidents.c.data, t.incidents.c.group_id)
+                               .where(t.incidents.c.id == incident_id)).first()
+            if row is None:
+                raise KeyError(incident_id)
+            record = dict(row[0])
+            machine = next((r["machine_value"] for r in reversed(record.get("review") or [])
+                            if r.get("field") == field and r["action"] == "correct"), record.get(field))
+            conn.execute(insert(t.corrections).values(
+                anchor=review.anchor(record) or incident_id, incident_id=incident_id, action=action, field=field,
+                value=value, machine_value=machine, reviewer=reviewer, note=note, created_at=now))
+            mine = [dict(r) for r in conn.execute(select(t.corrections).where(
+                t.corrections.c.anchor == (review.anchor(record) or incident_id))).mappings()]
+            base = {k: v for k, v in record.items() if k != "review"}
+            for c in mine:  # back to the machine's values before re-applying every correction
+                if c["action"] == "correct" and c["field"]:
+                    base[c["field"]] = c["machine_value"]
+            corrected = review.apply(base, mine)
+            conn.execute(delete(t.incident_facets).where(t.incident_facets.c.incident_id == incident_id))
+            values = _incident_columns(incident_id, corrected, row[1], now)
+            values.pop("id")
+            conn.execute(t.incidents.update().where(t.incidents.c.id == incident_id).values(**values))
+            facets = facet_rows(incident_id, corrected)
+            if facets:
+                conn.execute(insert(t.incident_facets), facets)
+        return corrected
 
     def incidents(self, country: str | None = None, since: dt.date | None = None) -> Iterator[dict]:
         """Incidents in date order (undated last), as export records."""

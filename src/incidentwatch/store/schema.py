@@ -68,7 +68,9 @@ incidents = Table(
     Column("data", JSON, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("group_id", String(40)),
+    Column("perpetrator", String(200)),
     Index("ix_incidents_date", "date"),
+    Index("ix_incidents_killed", "killed"),
     Index("ix_incidents_place", "country", "city"),
     Index("ix_incidents_group", "group_id"),
 )
@@ -78,4 +80,30 @@ incident_mentions = Table(
     Column("incident_id", String(40), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
     Column("mention_id", String(220), ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_incident_mentions_mention", "mention_id"),
+)
+
+incident_facets = Table(
+    "incident_facets", metadata,
+    Column("incident_id", String(40), ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("facet", String(20), nullable=False),  # group | attack_type | target_type | weapon_type | claimed
+    Column("value", String(200), nullable=False),
+    Index("ix_incident_facets_value", "facet", "value", "incident_id"),
+    Index("ix_incident_facets_incident", "incident_id"),
+)
+
+# An analyst's review of an incident: a field confirmed or corrected, or incidents merged or split.  The
+# anchor is the incident's first mention, which finds the incident again after a re-ingest re-fuses it.
+corrections = Table(
+    "corrections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("anchor", String(220), nullable=False),
+    Column("incident_id", String(40), nullable=False),
+    Column("action", String(20), nullable=False),  # confirm | correct | merge | split
+    Column("field", String(40)),
+    Column("value", JSON),
+    Column("machine_value", JSON),
+    Column("reviewer", String(200), nullable=False),
+    Column("note", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_corrections_anchor", "anchor"),
 )

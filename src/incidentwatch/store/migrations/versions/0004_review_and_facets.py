@@ -1,0 +1,85 @@
+"""Analysts' corrections, and facets of incidents for filtering (group, attack/target/weapon type, claimed).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-22
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    facets = op.create_table(
+        "incident_facets",
+        sa.Column("incident_id", sa.String(40), sa.ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("facet", sa.String(20), nullable=False),
+        sa.Column("value", sa.String(200), nullable=False),
+    )
+    op.create_index("ix_incident_facets_value", "incident_facets", ["facet", "value", "incident_id"])
+    op.create_index("ix_incident_facets_incident", "incident_facets", ["incident_id"])
+    op.create_table(
+        "corrections",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("anchor", sa.String(220), nullable=False),
+        sa.Column("incident_id", sa.String(40), nullable=False),
+        sa.Column("action", sa.String(20), nullable=False),
+        sa.Column("field", sa.String(40)),
+        sa.Column("value", sa.JSON),
+        sa.Column("machine_value", sa.JSON),
+        sa.Column("reviewer", sa.String(200), nullable=False),
+        sa.Column("note", sa.Text),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_corrections_anchor", "corrections", ["anchor"])
+    with op.batch_alter_table("incidents") as batch:
+        batch.add_column(sa.Column("perpetrator", sa.String(200)))
+        batch.create_index("ix_incidents_killed", ["killed"])
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        # full-text search over articles, kept in step with the table by triggers
+        op.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', "
+                   "content_rowid='rowid')")
+        op.execute("INSERT INTO articles_fts(rowid, title, text) SELECT rowid, title, text FROM articles")
+        op.execute("CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN "
+                   "INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END")
+        op.execute("CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN "
+                   "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+                   "VALUES ('delete', old.rowid, old.title, old.text); END")
+    # facets of the incidents already stored
+    from incidentwatch.store.facets import facet_rows, perpetrator
+
+    rows = conn.execute(sa.text("SELECT id, data FROM incidents")).fetchall()
+    batch = []
+    for incident_id, data in rows:
+        data = _json(data)
+        batch.extend(facet_rows(incident_id, data))
+        conn.execute(sa.text("UPDATE incidents SET perpetrator = :p WHERE id = :id"),
+                     {"p": perpetrator(data), "id": incident_id})
+        if len(batch) > 5000:
+            op.bulk_insert(facets, batch)
+            batch = []
+    if batch:
+        op.bulk_insert(facets, batch)
+
+
+def _json(data):
+    import json
+
+    return data if isinstance(data, dict) else json.loads(data)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS articles_fts_insert")
+        op.execute("DROP TRIGGER IF EXISTS articles_fts_delete")
+        op.execute("DROP TABLE IF EXISTS articles_fts")
+    with op.batch_alter_table("incidents") as batch:
+        batch.drop_index("ix_incidents_killed")
+        batch.drop_column("perpetrator")
+    op.drop_table("corrections")
+    op.drop_table("incident_facets")

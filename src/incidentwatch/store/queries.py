@@ -1,0 +1,166 @@
+"""Filtered, sorted, paged views of the incidents for the workbench: a filter is index lookups (columns,
+facets, full text), and counts, the timeline and the map are aggregated in the database."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, fields
+
+from sqlalchemy import and_, func, select, text
+
+from . import schema as t
+
+SORTS = {"date": t.incidents.c.date, "killed": t.incidents.c.killed, "injured": t.incidents.c.injured,
+         "country": t.incidents.c.country, "city": t.incidents.c.city, "group": t.incidents.c.perpetrator}
+
+
+@dataclass
+class Filters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    country: str | None = None
+    region: str | None = None  # first-level administrative region (admin1)
+    group: str | None = None
+    attack_type: str | None = None
+    target_type: str | None = None
+    weapon_type: str | None = None
+    min_killed: int | None = None
+    claimed: bool | None = None
+    q: str | None = None  # words in the articles that report the incident
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as query-string parameters (for links that keep them)."""
+        out = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if v is None or v == "":
+                continue
+            out[f.name] = ("yes" if v else "no") if isinstance(v, bool) else str(v)
+        return out
+
+
+def _fts_query(words: str) -> str:
+    """An FTS5 query that matches all the words, each quoted (so no word is read as an operator)."""
+    tokens = re.findall(r"\w+", words)
+    return " ".join('"' + tok.replace('"', '""') + '"' for tok in tokens)
+
+
+def conditions(engine, f: Filters) -> list:
+    c = t.incidents.c
+    out = []
+    if f.date_from:
+        out.append(c.date >= f.date_from)
+    if f.date_to:
+        out.append(c.date <= f.date_to)
+    if f.country:
+        out.append(c.country == f.country)
+    if f.region:
+        out.append(c.admin1 == f.region)
+    if f.min_killed is not None:
+        out.append(c.killed >= f.min_killed)
+    facets = t.incident_facets.c
+    for facet, value in (("group", f.group), ("attack_type", f.attack_type), ("target_type", f.target_type),
+                         ("weapon_type", f.weapon_type),
+                         ("claimed", None if f.claimed is None else ("yes" if f.claimed else "no"))):
+        if value:
+            out.append(c.id.in_(select(facets.incident_id).where(facets.facet == facet, facets.value == value)))
+    if f.q and f.q.strip():
+        reporting = (select(t.incident_mentions.c.incident_id)
+                     .join(t.mentions, t.mentions.c.id == t.incident_mentions.c.mention_id))
+        if engine.dialect.name == "sqlite":
+            query = _fts_query(f.q)
+            if query:
+                hits = text("SELECT a.id FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid "
+                            "WHERE articles_fts MATCH :q").bindparams(q=query).columns(t.articles.c.id)
+                out.append(c.id.in_(reporting.where(t.mentions.c.article_id.in_(hits))))
+        else:
+            like = "%" + f.q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            hits = select(t.articles.c.id).where(t.articles.c.text.ilike(like, escape="\\"))
+            out.append(c.id.in_(reporting.where(t.mentions.c.article_id.in_(hits))))
+    return out
+
+
+def search(engine, f: Filters, sort: str = "date", descending: bool = True, page: int = 1,
+           per_page: int = 50) -> tuple[list[dict], dict]:
+    """One page of incident records, and the totals of the whole filtered set."""
+    cond = conditions(engine, f)
+    where = and_(*cond) if cond else text("1=1")
+    c = t.incidents.c
+    column = SORTS.get(sort, c.date)
+    order = [column.is_(None), column.desc() if descending else column.asc(), c.id]
+    q = select(c.data).where(where).order_by(*order).limit(per_page).offset(max(0, page - 1) * per_page)
+    totals_q = select(func.count(), func.coalesce(func.sum(c.killed), 0), func.coalesce(func.sum(c.injured), 0)
+                      ).where(where)
+    with engine.connect() as conn:
+        rows = []
+        for (data,) in conn.execute(q):
+            d = dict(data)
+            d.pop("mention_ids", None)
+            rows.append(d)
+        n, killed, injured = conn.execute(totals_q).one()
+    return rows, {"incidents": n, "killed": int(killed), "injured": int(injured)}
+
+
+def filtered_records(engine, f: Filters, batch: int = 1000):
+    """Every record of the filtered set, in date order, streamed (for downloads)."""
+    cond = conditions(engine, f)
+    c = t.incidents.c
+    q = select(c.data).where(and_(*cond) if cond else text("1=1")).order_by(c.date.is_(None), c.date, c.id)
+    with engine.connect() as conn:
+        for (data,) in conn.execution_options(yield_per=batch).execute(q):
+            d = dict(data)
+            d.pop("mention_ids", None)
+            yield d
+
+
+def timeline(engine, f: Filters, by: str = "month", groups: int = 6) -> dict:
+    """Incidents and deaths per month (or year) of the filtered set, stacked by the most active groups
+    (the rest pooled as "other")."""
+    c = t.incidents.c
+    cond = conditions(engine, f) + [c.date.is_not(None)]
+    width = 7 if by == "month" else 4
+    if engine.dialect.name == "sqlite":
+        period = func.substr(c.date, 1, width)
+    else:
+        period = func.to_char(c.date, "YYYY-MM" if by == "month" else "YYYY")
+    group = func.coalesce(c.perpetrator, "unknown")
+    with engine.connect() as conn:
+        rows = conn.execute(select(period, group, func.count(), func.coalesce(func.sum(c.killed), 0))
+                            .where(and_(*cond)).group_by(period, group)).all()
+    totals: dict[str, int] = {}
+    for _, g, n, _k in rows:
+        totals[g] = totals.get(g, 0) + n
+    top = [g for g, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:groups]]
+    periods: dict[str, dict] = {}
+    for p, g, n, k in rows:
+        key = g if g in top else "other"
+        slot = periods.setdefault(p, {"incidents": {}, "killed": 0})
+        slot["incidents"][key] = slot["incidents"].get(key, 0) + n
+        slot["killed"] += int(k)
+    names = top + (["other"] if any("other" in s["incidents"] for s in periods.values()) else [])
+    return {"periods": dict(sorted(periods.items())), "groups": names}
+
+
+def points(engine, f: Filters, limit: int = 3000) -> list[dict]:
+    """Located incidents of the filtered set for the map, deadliest first."""
+    c = t.incidents.c
+    cond = conditions(engine, f) + [c.lat.is_not(None), c.lon.is_not(None)]
+    q = (select(c.id, c.lat, c.lon, c.killed, c.city, c.date, c.perpetrator).where(and_(*cond))
+         .order_by(c.killed.is_(None), c.killed.desc(), c.id).limit(limit))
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def choices(engine) -> dict[str, list[str]]:
+    """The values each filter can take (for the filter form's lists)."""
+    c, fc = t.incidents.c, t.incident_facets.c
+    out = {}
+    with engine.connect() as conn:
+        out["country"] = [r[0] for r in conn.execute(select(c.country).where(c.country.is_not(None))
+                                                     .distinct().order_by(c.country))]
+        out["region"] = [r[0] for r in conn.execute(select(c.admin1).where(c.admin1.is_not(None))
+                                                    .distinct().order_by(c.admin1))]
+        for facet in ("group", "attack_type", "target_type", "weapon_type"):
+            out[facet] = [r[0] for r in conn.execute(select(fc.value).where(fc.facet == facet)
+                                                     .distinct().order_by(fc.value))]
+    return out

@@ -1,0 +1,1 @@
+"""The analyst workbench (incidentwatch serve)."""

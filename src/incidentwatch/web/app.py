@@ -1,0 +1,152 @@
+"""The analyst's workbench: a FastAPI app over the same Python API as the CLI, rendered on the server
+(Jinja2, autoescaped), with no script at all and a Content-Security-Policy that would refuse one.
+
+Read-only unless started with a review token; writes must carry it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import io
+import os
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader
+
+from .. import api, review
+from ..export import formats
+from ..store.queries import SORTS, Filters
+from . import charts
+
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+PER_PAGE = 50
+MEDIA = {"csv": "text/csv", "jsonl": "application/x-ndjson", "geojson": "application/geo+json"}
+
+
+def _day(v: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(v) if v else None
+    except ValueError:
+        raise HTTPException(400, f"not a date (YYYY-MM-DD): {v!r}") from None
+
+
+def filters_from(request: Request) -> Filters:
+    q = request.query_params
+    killed = q.get("min_killed") or None
+    if killed is not None and not killed.isdigit():
+        raise HTTPException(400, f"min_killed must be a whole number, not {killed!r}")
+    claimed = {"yes": True, "no": False}.get(q.get("claimed") or "")
+    return Filters(date_from=_day(q.get("date_from")), date_to=_day(q.get("date_to")),
+                   country=q.get("country") or None, region=q.get("region") or None, group=q.get("group") or None,
+                   attack_type=q.get("attack_type") or None, target_type=q.get("target_type") or None,
+                   weapon_type=q.get("weapon_type") or None, min_killed=int(killed) if killed else None,
+                   claimed=claimed, q=q.get("q") or None)
+
+
+def create_app(db: str | None = None, review_token: str | None = None) -> FastAPI:
+    store = api.open_store(db)
+    token = review_token if review_token is not None else os.environ.get("INCIDENTWATCH_REVIEW_TOKEN")
+    env = Environment(loader=PackageLoader("incidentwatch.web", "templates"), autoescape=True)
+    env.globals.update(urlencode=urlencode, read_only=not token, review_fields=review.FIELDS)
+    app = FastAPI(title="incidentwatch", docs_url=None, redoc_url=None, openapi_url=None)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def page(template: str, status_code: int = 200, **context) -> HTMLResponse:
+        return HTMLResponse(env.get_template(template).render(**context), status_code=status_code)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        return page("error.html", exc.status_code, status=exc.status_code, message=str(exc.detail))
+
+    @app.get("/", include_in_schema=False)
+    def home():
+        return RedirectResponse("/incidents", status_code=307)
+
+    @app.get("/incidents", response_class=HTMLResponse)
+    def incidents(request: Request, sort: str = "date", dir: str = "desc", page_no: int = Query(1, alias="page")):
+        f = filters_from(request)
+        if sort not in SORTS:
+            raise HTTPException(400, f"cannot sort by {sort!r}")
+        page_no = max(1, page_no)
+        rows, totals = store.search(f, sort, dir != "asc", page_no, PER_PAGE)
+        params = f.as_params()
+        return page("incidents.html", rows=rows, totals=totals, f=f, params=params, sort=sort, dir=dir,
+                    page_no=page_no, pages=max(1, -(-totals["incidents"] // PER_PAGE)), choices=store.choices(),
+                    timeline=charts.timeline(store.timeline(f)), map=charts.world_map(store.points(f)))
+
+    @app.get("/incidents.{fmt}")
+    def download(request: Request, fmt: str):
+        if fmt not in MEDIA:
+            raise HTTPException(404, f"no such download format: {fmt!r} (csv, jsonl, geojson)")
+        f = filters_from(request)
+        buf = io.StringIO()
+        formats.write(fmt, store.filtered(f), buf)
+        return Response(buf.getvalue(), media_type=MEDIA[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="incidents.{fmt}"'})
+
+    @app.get("/incidents/{incident_id}", response_class=HTMLResponse)
+    def dossier(incident_id: str):
+        record = store.incident(incident_id)
+        if record is None:
+            raise HTTPException(404, f"no incident {incident_id!r}")
+        articles = {}
+        for s in record.get("sources") or []:
+            a = store.article(s["article_id"])
+            if a is not None:
+                spans = [(e["start"], e["end"], e["field"]) for e in record.get("evidence") or []
+                         if e["article_id"] == a.id]
+                articles[a.id] = {"article": a, "source": s, "text": charts.highlight(a.text, spans),
+                                  "marks": len(spans)}
+        return page("incident.html", inc=record, articles=articles, corrections=store.corrections(record["id"]),
+                    linked=record.get("linked") or [])
+
+    @app.post("/incidents/{incident_id}/review")
+    def post_review(incident_id: str, field: str = Form(...), action: str = Form("correct"),
+                    value: str = Form(""), reviewer: str = Form(...), note: str = Form(""),
+                    token_given: str = Form("", alias="token")):
+        if not token:
+            raise HTTPException(403, "this workbench is read-only: start it with --review-token to allow reviews")
+        if not hmac.compare_digest(token_given.encode(), token.encode()):
+            raise HTTPException(403, "wrong or missing review token")
+        try:
+            api.review(incident_id, field, value, reviewer, action=action, note=note or None, db=store)
+        except KeyError:
+            raise HTTPException(404, f"no incident {incident_id!r}") from None
+        except review.InvalidCorrection as exc:
+            raise HTTPException(400, str(exc)) from None
+        return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+    @app.get("/groups/{name:path}", response_class=HTMLResponse)
+    def group(name: str):
+        profile = next((g for g in api.groups(store) if g.name == name), None)
+        f = Filters(group=name)
+        rows, totals = store.search(f, "date", True, 1, 200)
+        if profile is None and not totals["incidents"]:
+            raise HTTPException(404, f"no group {name!r} in this database")
+        return page("group.html", name=name, profile=profile, rows=rows, totals=totals,
+                    timeline=charts.timeline(store.timeline(f)), map=charts.world_map(store.points(f)))
+
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse)
+    def article(article_id: str):
+        a = store.article(article_id)
+        if a is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        mentions = store.mentions_of_article(a.id)
+        spans = [(e.start, e.end, e.field) for m, _ in mentions for e in m.evidence if e.article_id == a.id]
+        return page("article.html", a=a, mentions=mentions, text=charts.highlight(a.text, spans))
+
+    return app
