@@ -6,7 +6,8 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev demo test bench-news bench-fusion train-muc4 bench-muc4 clean
+.PHONY: install install-dev web-assets demo test screenshots serve bench-news bench-fusion bench-web train-muc4 bench-muc4 clean
+WORLD := src/incidentwatch/web/static/world.json
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +16,17 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml requirements/model.txt
 	$(PIP) install -q --require-hashes --no-deps -r requirements/model.txt
 	$(PIP) install -q -e .
+	$(MAKE) -s web-assets
 	touch $@
+
+# The workbench map's country outlines, built from the world-atlas npm package (Natural Earth borders).
+# Without npm the map is drawn without outlines.
+web-assets: $(WORLD)
+$(WORLD):
+	@if command -v npm >/dev/null; then \
+	  npm install -s --no-save --no-audit --no-fund --prefix build/web world-atlas@2.0.2 && \
+	  $(BIN)/python -m incidentwatch.web.outlines build/web/node_modules/world-atlas/countries-110m.json $@; \
+	else echo "npm not found: the map will have no country outlines"; fi
 
 $(DEV_STAMP): $(STAMP)
 	$(PIP) install -q -e '.[dev,learn]'
@@ -30,6 +41,19 @@ demo: install
 
 test: install-dev
 	$(BIN)/python -m pytest
+
+# The workbench on the demo database (read-only; set INCIDENTWATCH_REVIEW_TOKEN to allow reviews).
+serve: install
+	$(BIN)/incidentwatch demo --db demo.db >/dev/null
+	$(BIN)/incidentwatch serve --db demo.db
+
+# Browser tests that also save the screenshots the README shows.
+screenshots: install-dev
+	INCIDENTWATCH_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser.py
+
+# List and filter pages of the workbench on a database of 100k incidents (p50/p95 per page).
+bench-web: install-dev
+	$(BIN)/python benchmarks/web.py
 
 # Ingest ../shared/corpora/news-dev into a fresh database, export and score it.
 bench-news: install

@@ -252,15 +252,18 @@ def sample_corpus() -> Path:
     return Path(str(src))
 
 
+def sample_reports() -> list[Path]:
+    """The sample corpus's reports (its README aside), as `demo` ingests them."""
+    return [p for p in sorted(sample_corpus().iterdir()) if p.suffix in (".txt", ".html", ".jsonl", ".xml")]
+
+
 def demo(db: str | None = None, on_event=None) -> tuple[IngestReport, Store]:
     """Ingest the sample corpus into a fresh database (a temporary one unless `db` is given)."""
     if db is None:
         tmpdir = tempfile.mkdtemp(prefix="incidentwatch-demo-")
         db = f"sqlite:///{tmpdir}/demo.db"
     store = Store(db)
-    sample = sample_corpus()
-    files = [p for p in sorted(sample.iterdir()) if p.suffix in (".txt", ".html", ".jsonl", ".xml")]
-    report = ingest(files, db=store, on_event=on_event)
+    report = ingest(sample_reports(), db=store, on_event=on_event)
     return report, store
 
 

@@ -33,7 +33,7 @@ def parse_value(field: str, raw: str):
     if field in FIGURE_FIELDS:
         if not raw:
             return {"min": None, "max": None, "best": None}
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdecimal()):
             raise InvalidCorrection(f"{raw!r} is not a whole number")
         n = int(raw)
         return {"min": n, "max": n, "best": n}

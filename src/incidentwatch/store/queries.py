@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import and_, func, intersect, literal_column, select, text
 
 from . import schema as t
 
@@ -45,7 +45,19 @@ def _fts_query(words: str) -> str:
     return " ".join('"' + tok.replace('"', '""') + '"' for tok in tokens)
 
 
-def conditions(engine, f: Filters) -> list:
+def _common(engine, facet: str, value: str) -> bool:
+    """Whether a facet value holds more than 1 in 50 incidents (both counts come from indexes)."""
+    fc = t.incident_facets.c
+    with engine.connect() as conn:
+        n = conn.execute(select(func.count()).where(fc.facet == facet, fc.value == value)).scalar_one()
+        total = conn.execute(select(func.count()).select_from(t.incidents)).scalar_one()
+    return n * 50 > total
+
+
+def conditions(engine, f: Filters, ordered: bool = False) -> list:
+    """The filters as SQL conditions.  With `ordered` (a query that sorts and stops early), a facet that
+    holds many incidents is tested row by row along the sort order's index, which finds the first page at
+    once, instead of fetching every member and sorting them."""
     c = t.incidents.c
     out = []
     if f.date_from:
@@ -59,11 +71,18 @@ def conditions(engine, f: Filters) -> list:
     if f.min_killed is not None:
         out.append(c.killed >= f.min_killed)
     facets = t.incident_facets.c
-    for facet, value in (("group", f.group), ("attack_type", f.attack_type), ("target_type", f.target_type),
-                         ("weapon_type", f.weapon_type),
-                         ("claimed", None if f.claimed is None else ("yes" if f.claimed else "no"))):
-        if value:
-            out.append(c.id.in_(select(facets.incident_id).where(facets.facet == facet, facets.value == value)))
+    wanted = [(facet, value) for facet, value in (
+        ("group", f.group), ("attack_type", f.attack_type), ("target_type", f.target_type),
+        ("weapon_type", f.weapon_type), ("claimed", None if f.claimed is None else ("yes" if f.claimed else "no")))
+        if value]
+    if wanted:
+        # one membership test for all the facets: their intersection, taken in the facet index
+        parts = [select(facets.incident_id).where(facets.facet == facet, facets.value == value)
+                 for facet, value in wanted]
+        members = parts[0] if len(parts) == 1 else intersect(*parts)
+        # "+id" keeps SQLite from driving the query by the id index, so that it walks the sort's index
+        scan = ordered and engine.dialect.name == "sqlite" and all(_common(engine, *fv) for fv in wanted)
+        out.append((literal_column("+incidents.id") if scan else c.id).in_(members))
     if f.q and f.q.strip():
         reporting = (select(t.incident_mentions.c.incident_id)
                      .join(t.mentions, t.mentions.c.id == t.incident_mentions.c.mention_id))
@@ -85,10 +104,13 @@ def search(engine, f: Filters, sort: str = "date", descending: bool = True, page
     """One page of incident records, and the totals of the whole filtered set."""
     cond = conditions(engine, f)
     where = and_(*cond) if cond else text("1=1")
+    ordered = conditions(engine, f, ordered=True)
     c = t.incidents.c
     column = SORTS.get(sort, c.date)
-    order = [column.is_(None), column.desc() if descending else column.asc(), c.id]
-    q = select(c.data).where(where).order_by(*order).limit(per_page).offset(max(0, page - 1) * per_page)
+    # plain column order, so the column's index serves it (descending puts the unknown last; ascending first)
+    order = [column.desc(), c.id.desc()] if descending else [column.asc(), c.id.asc()]
+    q = (select(c.data).where(and_(*ordered) if ordered else text("1=1")).order_by(*order).limit(per_page)
+         .offset(max(0, page - 1) * per_page))
     totals_q = select(func.count(), func.coalesce(func.sum(c.killed), 0), func.coalesce(func.sum(c.injured), 0)
                       ).where(where)
     with engine.connect() as conn:
@@ -144,9 +166,9 @@ def timeline(engine, f: Filters, by: str = "month", groups: int = 6) -> dict:
 def points(engine, f: Filters, limit: int = 3000) -> list[dict]:
     """Located incidents of the filtered set for the map, deadliest first."""
     c = t.incidents.c
-    cond = conditions(engine, f) + [c.lat.is_not(None), c.lon.is_not(None)]
+    cond = conditions(engine, f, ordered=True) + [c.lat.is_not(None), c.lon.is_not(None)]
     q = (select(c.id, c.lat, c.lon, c.killed, c.city, c.date, c.perpetrator).where(and_(*cond))
-         .order_by(c.killed.is_(None), c.killed.desc(), c.id).limit(limit))
+         .order_by(c.killed.desc(), c.id).limit(limit))
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(q).mappings()]
 

@@ -71,6 +71,8 @@ incidents = Table(
     Column("perpetrator", String(200)),
     Index("ix_incidents_date", "date"),
     Index("ix_incidents_killed", "killed"),
+    Index("ix_incidents_timeline", "date", "perpetrator", "killed", "injured"),
+    Index("ix_incidents_map", "killed", "lat", "lon", "id", "date", "city", "perpetrator"),
     Index("ix_incidents_place", "country", "city"),
     Index("ix_incidents_group", "group_id"),
 )

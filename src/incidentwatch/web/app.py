@@ -9,6 +9,7 @@ import datetime as dt
 import hmac
 import io
 import os
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,7 +39,7 @@ def _day(v: str | None) -> dt.date | None:
 def filters_from(request: Request) -> Filters:
     q = request.query_params
     killed = q.get("min_killed") or None
-    if killed is not None and not killed.isdigit():
+    if killed is not None and not (killed.isascii() and killed.isdecimal()):
         raise HTTPException(400, f"min_killed must be a whole number, not {killed!r}")
     claimed = {"yes": True, "no": False}.get(q.get("claimed") or "")
     return Filters(date_from=_day(q.get("date_from")), date_to=_day(q.get("date_to")),
@@ -65,6 +66,14 @@ def create_app(db: str | None = None, review_token: str | None = None) -> FastAP
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
+    cached_choices: dict = {}
+
+    def choices() -> dict:
+        """The filter form's lists: distinct values over the whole database, so kept for a minute."""
+        if cached_choices.get("until", 0) < time.monotonic():
+            cached_choices.update(value=store.choices(), until=time.monotonic() + 60)
+        return cached_choices["value"]
+
     def page(template: str, status_code: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(env.get_template(template).render(**context), status_code=status_code)
 
@@ -85,7 +94,7 @@ def create_app(db: str | None = None, review_token: str | None = None) -> FastAP
         rows, totals = store.search(f, sort, dir != "asc", page_no, PER_PAGE)
         params = f.as_params()
         return page("incidents.html", rows=rows, totals=totals, f=f, params=params, sort=sort, dir=dir,
-                    page_no=page_no, pages=max(1, -(-totals["incidents"] // PER_PAGE)), choices=store.choices(),
+                    page_no=page_no, pages=max(1, -(-totals["incidents"] // PER_PAGE)), choices=choices(),
                     timeline=charts.timeline(store.timeline(f)), map=charts.world_map(store.points(f)))
 
     @app.get("/incidents.{fmt}")
@@ -111,7 +120,9 @@ def create_app(db: str | None = None, review_token: str | None = None) -> FastAP
                          if e["article_id"] == a.id]
                 articles[a.id] = {"article": a, "source": s, "text": charts.highlight(a.text, spans),
                                   "marks": len(spans)}
+        anchors = {aid: f"src-{i}" for i, aid in enumerate(articles)}
         return page("incident.html", inc=record, articles=articles, corrections=store.corrections(record["id"]),
+                    anchors=anchors,
                     linked=record.get("linked") or [])
 
     @app.post("/incidents/{incident_id}/review")

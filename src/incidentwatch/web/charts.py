@@ -18,7 +18,7 @@ def _colour(i: int) -> str:
 
 def timeline(data: dict, width: int = 760, height: int = 220) -> Markup:
     """Stacked bars of incidents per period by group, and a row of deaths per period beneath."""
-    periods = list(data["periods"].items())
+    periods = _with_empty_periods(data["periods"])
     if not periods:
         return Markup('<p class="empty">No dated incidents in this selection.</p>')
     groups = data["groups"]
@@ -60,10 +60,26 @@ def timeline(data: dict, width: int = 760, height: int = 220) -> Markup:
     return Markup("".join(parts))
 
 
+def _with_empty_periods(periods: dict) -> list[tuple[str, dict]]:
+    """Every month (or year) from the first to the last, empty ones included, so time reads evenly."""
+    keys = sorted(periods)
+    if not keys or len(keys[0]) not in (4, 7):
+        return list(periods.items())
+    if len(keys[0]) == 4:
+        span = [str(y) for y in range(int(keys[0]), int(keys[-1]) + 1)]
+    else:
+        (y0, m0), (y1, m1) = (map(int, keys[0].split("-")), map(int, keys[-1].split("-")))
+        span = [f"{(i // 12):04d}-{(i % 12) + 1:02d}" for i in range(y0 * 12 + m0 - 1, y1 * 12 + m1)]
+    if len(span) > 400:
+        return list(periods.items())
+    empty = {"incidents": {}, "killed": 0}
+    return [(k, periods.get(k, empty)) for k in span]
+
+
 @cache
-def outlines() -> list[str]:
-    """Country outlines as SVG path data in lon/lat degrees (x = lon, y = -lat), from the static file
-    that `make web-assets` builds from an installed map package; none if it was not built."""
+def outlines() -> list[dict]:
+    """Country outlines ({name, bbox, d}: SVG path data in degrees, x = lon, y = -lat), from the static file
+    that `make web-assets` builds from an installed map package (web/outlines.py); none if not built."""
     try:
         raw = resources.files("incidentwatch.web").joinpath("static/world.json").read_text("utf-8")
     except (FileNotFoundError, OSError):
@@ -93,8 +109,11 @@ def world_map(points: list[dict], width: int = 760, height: int = 380) -> Markup
     parts = [f'<svg class="map" viewBox="{x0:.3f} {-y1:.3f} {span:.3f} {y1 - y0:.3f}" '
              f'preserveAspectRatio="xMidYMid meet" role="img" aria-label="map of incidents">',
              f'<rect x="{x0:.3f}" y="{-y1:.3f}" width="{span:.3f}" height="{y1 - y0:.3f}" class="sea"/>']
-    for d in outlines():
-        parts.append(f'<path d="{escape(d)}" class="land" vector-effect="non-scaling-stroke"/>')
+    for shape in outlines():
+        bx0, by0, bx1, by1 = shape["bbox"]
+        if bx1 >= x0 and bx0 <= x1 and by1 >= y0 and by0 <= y1:  # only the countries in view
+            parts.append(f'<path d="{escape(shape["d"])}" class="land" vector-effect="non-scaling-stroke">'
+                         f'<title>{escape(shape.get("name") or "")}</title></path>')
     grid = 10 if span > 40 else 5 if span > 15 else 1
     for lon in range(int(math.floor(x0 / grid) * grid), int(x1) + 1, grid):
         parts.append(f'<line x1="{lon}" y1="{-y1:.3f}" x2="{lon}" y2="{-y0:.3f}" class="grid" '

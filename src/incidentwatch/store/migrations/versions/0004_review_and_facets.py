@@ -39,6 +39,9 @@ def upgrade() -> None:
     with op.batch_alter_table("incidents") as batch:
         batch.add_column(sa.Column("perpetrator", sa.String(200)))
         batch.create_index("ix_incidents_killed", ["killed"])
+        # covering indexes: totals and the timeline, and the map's deadliest points, without reading records
+        batch.create_index("ix_incidents_timeline", ["date", "perpetrator", "killed", "injured"])
+        batch.create_index("ix_incidents_map", ["killed", "lat", "lon", "id", "date", "city", "perpetrator"])
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
         # full-text search over articles, kept in step with the table by triggers
@@ -80,6 +83,8 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS articles_fts")
     with op.batch_alter_table("incidents") as batch:
         batch.drop_index("ix_incidents_killed")
+        batch.drop_index("ix_incidents_timeline")
+        batch.drop_index("ix_incidents_map")
         batch.drop_column("perpetrator")
     op.drop_table("corrections")
     op.drop_table("incident_facets")
