@@ -421,3 +421,31 @@ def test_an_unknown_format_is_refused_and_leaves_no_file(ingested, tmp_path):
     with pytest.raises(ValueError, match="unknown export format 'xml'"):
         api.export("xml", tmp_path / "incidents.xml", db=ingested.store)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_streamed_export_is_the_same_text_as_a_written_one():
+    """Downloads stream the export in chunks (bounded memory); the text is the same as a file's."""
+    import io
+
+    from incidentwatch.export import formats
+    from incidentwatch.model import Figure, Incident
+
+    records = [Incident(id=f"inc-{i}", city=f"Town {i}", country="Russia", lat=42.0 + i / 10, lon=47.5,
+                        killed=Figure(best=i), attack_types=["Armed Assault"]).to_dict() for i in range(40)]
+    for fmt in formats.FORMATS:
+        written = io.StringIO()
+        formats.write(fmt, records, written)
+        chunks = list(formats.stream(fmt, iter(records), size=100))
+        assert len(chunks) > 5
+        assert "".join(chunks) == written.getvalue()
+
+
+def test_a_streamed_export_raises_what_went_wrong():
+    from incidentwatch.export import formats
+
+    def broken():
+        yield {"id": "inc-1"}
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        list(formats.stream("jsonl", broken()))

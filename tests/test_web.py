@@ -524,3 +524,66 @@ def test_an_evidence_mark_over_markup_escapes_what_it_marks():
     marked = str(highlight(f"killing {SCRIPT} three", [(0, 30, "killed")]))
     assert marked.startswith('<mark title="killed">killing &lt;script&gt;')
     assert "<script" not in marked
+
+
+# --- merging and splitting ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def writable(desk):
+    """A reviewing workbench on the test's own copy of the sample: (client, object with .store)."""
+    class Desk:
+        store = desk
+    return reviewing(desk), Desk
+
+def test_an_analyst_splits_a_report_off_and_merges_it_back(writable):
+    """Fusion decisions are reviews too: a report split off an incident becomes an incident of its own,
+    merged back it rejoins; each needs the token, and the history says who did what."""
+    client, sample = writable
+    multi = next(r for r in api.incidents(sample.store) if len(r["sources"]) >= 3)
+    record = api.incident(multi["id"], sample.store)
+    leaving = record["mention_ids"][-1]
+    before = len(list(api.incidents(sample.store)))
+
+    refused = client.post(f"/incidents/{record['id']}/split", data={"mention": leaving, "reviewer": "ana"})
+    assert refused.status_code == 403
+    answer = client.post(f"/incidents/{record['id']}/split",
+                         data={"mention": leaving, "reviewer": "ana", "token": TOKEN}, follow_redirects=False)
+    assert answer.status_code == 303
+    alone_id = answer.headers["location"].rsplit("/", 1)[1]
+    alone = api.incident(alone_id, sample.store)
+    assert alone["mention_ids"] == [leaving]
+    assert len(list(api.incidents(sample.store))) == before + 1
+    assert leaving not in api.incident(record["id"], sample.store)["mention_ids"]
+
+    answer = client.post(f"/incidents/{alone_id}/merge",
+                         data={"other": record["id"], "reviewer": "ben", "token": TOKEN}, follow_redirects=False)
+    assert answer.status_code == 303
+    merged = api.incident(answer.headers["location"].rsplit("/", 1)[1], sample.store)
+    assert sorted(merged["mention_ids"]) == sorted(record["mention_ids"])
+    assert len(list(api.incidents(sample.store))) == before
+    history = client.get(f"/incidents/{merged['id']}").text
+    assert "ana split off" in history and "ben merged" in history
+
+
+def test_a_split_survives_re_ingest_of_the_same_reports(tmp_path):
+    """The decision is kept with the mentions, so fusing them again keeps the report apart."""
+    db = str(tmp_path / "split.db")
+    api.ingest(api.sample_reports(), db=db)
+    multi = next(r for r in api.incidents(db) if len(r["sources"]) >= 3)
+    leaving = api.incident(multi["id"], db)["mention_ids"][-1]
+    api.split_mention(multi["id"], leaving, "ana", db=db)
+    store = api.open_store(db)
+    # re-fuse the whole neighbourhood, as ingesting a new report of it would
+    api._refuse_around(store, {m.id: m for m in store.all_mentions()})
+    holding = store.incidents_of_mentions([leaving])
+    assert [h["mention_ids"] for h in holding] == [[leaving]]
+
+
+def test_merging_an_incident_with_itself_or_a_missing_one_is_refused(writable):
+    client, sample = writable
+    some = next(iter(api.incidents(sample.store)))["id"]
+    same = client.post(f"/incidents/{some}/merge", data={"other": some, "reviewer": "ana", "token": TOKEN})
+    assert same.status_code == 400
+    missing = client.post(f"/incidents/{some}/merge", data={"other": "inc-nothere", "reviewer": "ana",
+                                                             "token": TOKEN})
+    assert missing.status_code == 404

@@ -65,8 +65,19 @@ def _refuse(store: Store, new: list[Mention], policy: dict | None = None) -> int
     # so the work follows the matches, not how busy that country and week are
     near = {m.id: m for m in store.mentions_near(new) if any(may_relate(n, m) for n in new)}
     near.update({m.id: m for m in new})
+    return _refuse_around(store, near, policy)
+
+
+def _refuse_around(store: Store, near: dict[str, Mention], policy: dict | None = None) -> int:
+    """Re-fuse these mentions with every mention of their incidents (and of incidents an analyst merged
+    with them), honouring analysts' merge and split decisions, and replace those incidents."""
     near.update({m.id: m for m in store.mentions_of_incidents_with(near)})
-    incidents = fuse(list(near.values()), policy)
+    decisions = store.decisions(near)
+    missing = {x for pair in decisions.together for x in pair} - set(near)
+    if missing:
+        near.update({m.id: m for m in store.mentions_of_incidents_with(missing)})
+        decisions = store.decisions(near)
+    incidents = fuse(list(near.values()), policy, decisions)
     store.replace_incidents(near.keys(), incidents)
     return len(incidents)
 
@@ -244,6 +255,53 @@ def review(incident_id: str, field: str, value: str | None, reviewer: str, actio
     if not reviewer.strip():
         raise rv.InvalidCorrection("a reviewer name is required")
     return store.add_correction(record["id"], action, field, parsed, reviewer.strip(), note)
+
+
+def merge_incidents(incident_id: str, other_id: str, reviewer: str, note: str | None = None,
+                    db: str | Store | None = None) -> dict:
+    """An analyst says two incidents are one: they are fused into one, now and after any re-ingest.
+    Returns the merged incident."""
+    from . import review as rv
+
+    store = open_store(db)
+    a, b = store.incident(incident_id), store.incident(other_id)
+    if a is None or b is None:
+        raise KeyError(incident_id if a is None else other_id)
+    if a["id"] == b["id"]:
+        raise rv.InvalidCorrection("an incident cannot be merged with itself")
+    if not reviewer.strip():
+        raise rv.InvalidCorrection("a reviewer name is required")
+    store.add_decision("merge", rv.anchor(a), a["id"], reviewer.strip(), other=rv.anchor(b), note=note)
+    _refuse_around(store, {m.id: m for m in store.mentions_of_incidents_with([rv.anchor(a), rv.anchor(b)])})
+    return _incident_holding(store, rv.anchor(a))
+
+
+def split_mention(incident_id: str, mention_id: str, reviewer: str, note: str | None = None,
+                  db: str | Store | None = None) -> dict:
+    """An analyst says one report's account (a mention) is not this incident: it becomes an incident of
+    its own, now and after any re-ingest.  Returns that new incident."""
+    from . import review as rv
+
+    store = open_store(db)
+    record = store.incident(incident_id)
+    if record is None:
+        raise KeyError(incident_id)
+    if mention_id not in (record.get("mention_ids") or []):
+        raise rv.InvalidCorrection(f"{mention_id!r} is not one of this incident's mentions")
+    if len(record["mention_ids"]) < 2:
+        raise rv.InvalidCorrection("an incident of one mention cannot be split")
+    if not reviewer.strip():
+        raise rv.InvalidCorrection("a reviewer name is required")
+    store.add_decision("split", mention_id, record["id"], reviewer.strip(), note=note)
+    _refuse_around(store, {m.id: m for m in store.mentions_of_incidents_with([mention_id])})
+    return _incident_holding(store, mention_id)
+
+
+def _incident_holding(store: Store, mention_id: str) -> dict:
+    found = store.incidents_of_mentions([mention_id])
+    if not found:
+        raise KeyError(mention_id)
+    return found[0]
 
 
 def sample_corpus() -> Path:

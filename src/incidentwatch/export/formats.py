@@ -93,3 +93,51 @@ def write(fmt: str, incidents: Iterable[dict], out: IO[str]) -> int:
     except KeyError:
         raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})") from None
     return writer(incidents, out)
+
+
+class _Chunks:
+    """A file-like object that hands what is written to a queue, in chunks of about `size` characters."""
+
+    def __init__(self, queue, size: int):
+        self.queue, self.size, self.parts, self.length = queue, size, [], 0
+
+    def write(self, s: str) -> int:
+        self.parts.append(s)
+        self.length += len(s)
+        if self.length >= self.size:
+            self.flush()
+        return len(s)
+
+    def flush(self) -> None:
+        if self.parts:
+            self.queue.put("".join(self.parts))
+            self.parts, self.length = [], 0
+
+
+def stream(fmt: str, incidents: Iterable[dict], size: int = 1 << 16):
+    """The export as a sequence of text chunks, written while they are read (for a download of any size,
+    in bounded memory).  The writer runs in a thread; an error in it is raised here."""
+    import queue
+    import threading
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    q: queue.Queue = queue.Queue(maxsize=8)
+    done = object()
+    failure: list[BaseException] = []
+
+    def run():
+        out = _Chunks(q, size)
+        try:
+            FORMATS[fmt](incidents, out)
+            out.flush()
+        except BaseException as exc:  # handed to the reader
+            failure.append(exc)
+        finally:
+            q.put(done)
+
+    threading.Thread(target=run, daemon=True).start()
+    while (chunk := q.get()) is not done:
+        yield chunk
+    if failure:
+        raise failure[0]

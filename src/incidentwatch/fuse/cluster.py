@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from ..extract.actors import family
 from ..extract.gazetteer import fold, haversine_km
@@ -146,12 +147,35 @@ class _UnionFind:
             self.parent[hi] = lo
 
 
-def cluster(mentions: list[Mention]) -> list[list[Mention]]:
-    """Mentions grouped by incident, deterministic whatever the input order."""
+@dataclass
+class Decisions:
+    """What analysts decided about fusion: mentions that are one incident whatever the matcher says
+    (`together`, pairs of mention ids), and mentions that stand alone (`apart`)."""
+
+    together: list[tuple[str, str]] = field(default_factory=list)
+    apart: set[str] = field(default_factory=set)
+
+
+class _Constrained(_UnionFind):
+    """Union-find that never joins a mention an analyst split off."""
+
+    def __init__(self, items, apart: set[str]):
+        super().__init__(items)
+        self.apart = apart
+
+    def union(self, a, b):
+        if a in self.apart or b in self.apart:
+            return
+        super().union(a, b)
+
+
+def cluster(mentions: list[Mention], decisions: Decisions | None = None) -> list[list[Mention]]:
+    """Mentions grouped by incident, deterministic whatever the input order; analysts' decisions win."""
+    decisions = decisions or Decisions()
     ms = sorted({m.id: m for m in mentions}.values(), key=lambda m: m.id)
     reported = [m for m in ms if m.role == "reported"]
     background = [m for m in ms if m.role != "reported"]
-    uf = _UnionFind([m.id for m in ms])
+    uf = _Constrained([m.id for m in ms], decisions.apart)
     # dated mentions first, so an undated one joins the incident it agrees with best
     # dated mentions in date order: each is compared only with those whose span starts close enough
     dated = sorted((m for m in reported if m.date is not None), key=lambda m: (m.date, m.id))
@@ -188,12 +212,15 @@ def cluster(mentions: list[Mention]) -> list[list[Mention]]:
             for other in background:
                 if other.id < bm.id and other.date and bm.date and dates_agree(bm, other, 0) and places_agree(bm, other):
                     uf.union(bm.id, other.id)
+    for a, b in decisions.together:
+        if a in uf.parent and b in uf.parent:
+            _UnionFind.union(uf, a, b)
     groups: dict[str, list[Mention]] = defaultdict(list)
     for m in ms:
         groups[uf.find(m.id)].append(m)
     return [groups[k] for k in sorted(groups)]
 
 
-def fuse(mentions: list[Mention], policy: dict | None = None) -> list[Incident]:
+def fuse(mentions: list[Mention], policy: dict | None = None, decisions: Decisions | None = None) -> list[Incident]:
     """Incidents from mentions: cluster, merge each cluster's fields, link coordinated attacks."""
-    return link_groups([merge(group, policy) for group in cluster(mentions)])
+    return link_groups([merge(group, policy) for group in cluster(mentions, decisions)])

@@ -207,15 +207,19 @@ class Store:
         """Insert incidents with their mentions and facets; analysts' corrections (found by anchor) are
         applied, so the stored record, its columns and its facets are the corrected ones."""
         records = [i.to_dict() | {"mention_ids": i.mention_ids} for i in incidents]
-        anchors = {review.anchor(r) for r in records} - {None}
-        corrections: dict[str, list[dict]] = {}
-        for i in range(0, len(anchors), 500) if anchors else []:
-            part = sorted(anchors)[i:i + 500]
-            for row in conn.execute(select(t.corrections).where(t.corrections.c.anchor.in_(part))).mappings():
-                corrections.setdefault(row["anchor"], []).append(dict(row))
+        # corrections anchored on any of an incident's mentions (an incident merged by an analyst keeps both
+        # incidents' corrections)
+        anchors = sorted({mid for r in records for mid in r["mention_ids"]})
+        by_anchor: dict[str, list[dict]] = {}
+        for i in range(0, len(anchors), 500):
+            q = select(t.corrections).where(t.corrections.c.anchor.in_(anchors[i:i + 500]),
+                                            t.corrections.c.action.in_(("confirm", "correct")))
+            for row in conn.execute(q).mappings():
+                by_anchor.setdefault(row["anchor"], []).append(dict(row))
+        corrections = {inc.id: [c for mid in inc.mention_ids for c in by_anchor.get(mid, [])] for inc in incidents}
         rows, links, facets = [], [], []
         for inc, rec in zip(incidents, records):
-            rec = review.apply(rec, corrections.get(review.anchor(rec), []))
+            rec = review.apply(rec, corrections.get(inc.id, []))
             rows.append(_incident_columns(inc.id, rec, inc.group_id, now))
             links.extend({"incident_id": inc.id, "mention_id": mid} for mid in inc.mention_ids)
             facets.extend(facet_rows(inc.id, rec))
@@ -250,10 +254,16 @@ class Store:
         with self.engine.connect() as conn:
             return [(Mention.from_dict(d), inc) for d, inc in conn.execute(q)]
 
-    def corrections(self, incident_id: str) -> list[dict]:
+    def corrections(self, record: dict | str) -> list[dict]:
+        """Every review of an incident (its id, or its record with its mention ids): of its fields, and of
+        its fusion."""
+        if isinstance(record, str):
+            record = self.incident(record) or {"id": record}
+        c = t.corrections.c
+        ids = record.get("mention_ids") or []
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(select(t.corrections).where(
-                t.corrections.c.incident_id == incident_id).order_by(t.corrections.c.id)).mappings()]
+                or_(c.incident_id == record["id"], c.anchor.in_(ids), c.other.in_(ids))).order_by(c.id)).mappings()]
 
     # --- review -------------------------------------------------------------
     def add_correction(self, incident_id: str, action: str, field: str | None, value, reviewer: str,
@@ -273,7 +283,8 @@ class Store:
                 anchor=review.anchor(record) or incident_id, incident_id=incident_id, action=action, field=field,
                 value=value, machine_value=machine, reviewer=reviewer, note=note, created_at=now))
             mine = [dict(r) for r in conn.execute(select(t.corrections).where(
-                t.corrections.c.anchor == (review.anchor(record) or incident_id))).mappings()]
+                t.corrections.c.anchor.in_(record.get("mention_ids") or [incident_id]),
+                t.corrections.c.action.in_(("confirm", "correct")))).mappings()]
             base = {k: v for k, v in record.items() if k != "review"}
             for c in mine:  # back to the machine's values before re-applying every correction
                 if c["action"] == "correct" and c["field"]:
@@ -287,6 +298,43 @@ class Store:
             if facets:
                 conn.execute(insert(t.incident_facets), facets)
         return corrected
+
+    def incidents_of_mentions(self, mention_ids: Iterable[str]) -> list[dict]:
+        """The incident records (with their mention ids) that hold these mentions."""
+        ids = list(mention_ids)
+        q = (select(t.incidents.c.data).where(t.incidents.c.id.in_(
+            select(t.incident_mentions.c.incident_id).where(t.incident_mentions.c.mention_id.in_(ids))))
+             .order_by(t.incidents.c.id))
+        with self.engine.connect() as conn:
+            return [dict(r[0]) for r in conn.execute(q)]
+
+    def add_decision(self, action: str, mention_id: str, incident_id: str, reviewer: str,
+                     other: str | None = None, note: str | None = None) -> None:
+        """Record an analyst's fusion decision: `merge` (mention_id's incident is other's) or `split`
+        (mention_id stands alone).  Fusion reads them back with `decisions`."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(t.corrections).values(
+                anchor=mention_id, other=other, incident_id=incident_id, action=action, reviewer=reviewer,
+                note=note, created_at=_now()))
+
+    def decisions(self, mention_ids: Iterable[str]):
+        """The analysts' merge and split decisions that concern these mentions."""
+        from ..fuse.cluster import Decisions
+
+        ids = sorted(set(mention_ids))
+        out = Decisions()
+        c = t.corrections.c
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                part = ids[i:i + 500]
+                q = select(c.action, c.anchor, c.other).where(
+                    c.action.in_(("merge", "split")), or_(c.anchor.in_(part), c.other.in_(part))).order_by(c.id)
+                for action, anchor, other in conn.execute(q):
+                    if action == "split":
+                        out.apart.add(anchor)
+                    elif other and (anchor, other) not in out.together:
+                        out.together.append((anchor, other))
+        return out
 
     def incidents(self, country: str | None = None, since: dt.date | None = None) -> Iterator[dict]:
         """Incidents in date order (undated last), as export records."""

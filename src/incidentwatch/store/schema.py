@@ -94,11 +94,13 @@ incident_facets = Table(
 )
 
 # An analyst's review of an incident: a field confirmed or corrected, or incidents merged or split.  The
-# anchor is the incident's first mention, which finds the incident again after a re-ingest re-fuses it.
+# anchor is the incident's first mention, which finds the incident again after a re-ingest re-fuses it;
+# for a split, the mention split off; for a merge, `other` is the other incident's anchor.
 corrections = Table(
     "corrections", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("anchor", String(220), nullable=False),
+    Column("other", String(220)),  # merge: the other incident's anchor
     Column("incident_id", String(40), nullable=False),
     Column("action", String(20), nullable=False),  # confirm | correct | merge | split
     Column("field", String(40)),
@@ -108,4 +110,5 @@ corrections = Table(
     Column("note", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_corrections_anchor", "anchor"),
+    Index("ix_corrections_other", "other"),
 )

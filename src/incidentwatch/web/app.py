@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import io
 import os
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
 
@@ -102,10 +101,8 @@ def create_app(db: str | None = None, review_token: str | None = None) -> FastAP
         if fmt not in MEDIA:
             raise HTTPException(404, f"no such download format: {fmt!r} (csv, jsonl, geojson)")
         f = filters_from(request)
-        buf = io.StringIO()
-        formats.write(fmt, store.filtered(f), buf)
-        return Response(buf.getvalue(), media_type=MEDIA[fmt],
-                        headers={"Content-Disposition": f'attachment; filename="incidents.{fmt}"'})
+        return StreamingResponse(formats.stream(fmt, store.filtered(f)), media_type=MEDIA[fmt],
+                                 headers={"Content-Disposition": f'attachment; filename="incidents.{fmt}"'})
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse)
     def dossier(incident_id: str):
@@ -121,18 +118,43 @@ def create_app(db: str | None = None, review_token: str | None = None) -> FastAP
                 articles[a.id] = {"article": a, "source": s, "text": charts.highlight(a.text, spans),
                                   "marks": len(spans)}
         anchors = {aid: f"src-{i}" for i, aid in enumerate(articles)}
-        return page("incident.html", inc=record, articles=articles, corrections=store.corrections(record["id"]),
+        return page("incident.html", inc=record, articles=articles, corrections=store.corrections(record),
                     anchors=anchors,
                     linked=record.get("linked") or [])
+
+    def check_token(given: str) -> None:
+        if not token:
+            raise HTTPException(403, "this workbench is read-only: start it with --review-token to allow reviews")
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(403, "wrong or missing review token")
+
+    def decide(action, *args, note: str = ""):
+        try:
+            return action(*args, note=note or None, db=store)
+        except KeyError as exc:
+            raise HTTPException(404, f"no incident {exc.args[0]!r}") from None
+        except review.InvalidCorrection as exc:
+            raise HTTPException(400, str(exc)) from None
+
+    @app.post("/incidents/{incident_id}/merge")
+    def post_merge(incident_id: str, other: str = Form(...), reviewer: str = Form(...), note: str = Form(""),
+                   token_given: str = Form("", alias="token")):
+        check_token(token_given)
+        merged = decide(api.merge_incidents, incident_id, other.strip(), reviewer, note=note)
+        return RedirectResponse(f"/incidents/{merged['id']}", status_code=303)
+
+    @app.post("/incidents/{incident_id}/split")
+    def post_split(incident_id: str, mention: str = Form(...), reviewer: str = Form(...), note: str = Form(""),
+                   token_given: str = Form("", alias="token")):
+        check_token(token_given)
+        alone = decide(api.split_mention, incident_id, mention, reviewer, note=note)
+        return RedirectResponse(f"/incidents/{alone['id']}", status_code=303)
 
     @app.post("/incidents/{incident_id}/review")
     def post_review(incident_id: str, field: str = Form(...), action: str = Form("correct"),
                     value: str = Form(""), reviewer: str = Form(...), note: str = Form(""),
                     token_given: str = Form("", alias="token")):
-        if not token:
-            raise HTTPException(403, "this workbench is read-only: start it with --review-token to allow reviews")
-        if not hmac.compare_digest(token_given.encode(), token.encode()):
-            raise HTTPException(403, "wrong or missing review token")
+        check_token(token_given)
         try:
             api.review(incident_id, field, value, reviewer, action=action, note=note or None, db=store)
         except KeyError:

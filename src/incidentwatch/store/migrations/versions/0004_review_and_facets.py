@@ -26,6 +26,7 @@ def upgrade() -> None:
         "corrections",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("anchor", sa.String(220), nullable=False),
+        sa.Column("other", sa.String(220)),
         sa.Column("incident_id", sa.String(40), nullable=False),
         sa.Column("action", sa.String(20), nullable=False),
         sa.Column("field", sa.String(40)),
@@ -36,6 +37,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_corrections_anchor", "corrections", ["anchor"])
+    op.create_index("ix_corrections_other", "corrections", ["other"])
     with op.batch_alter_table("incidents") as batch:
         batch.add_column(sa.Column("perpetrator", sa.String(200)))
         batch.create_index("ix_incidents_killed", ["killed"])
