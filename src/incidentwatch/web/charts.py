@@ -48,7 +48,7 @@ def timeline(data: dict, width: int = 760, height: int = 220) -> Markup:
         base = height - bottom
         parts.append(f'<rect x="{x:.1f}" y="{base - kh:.1f}" width="{bar:.1f}" height="{kh:.1f}" fill="#a33">'
                      f'<title>{escape(period)}: {slot["killed"]} killed</title></rect>')
-        if len(periods) <= 24 or i % math.ceil(len(periods) / 24) == 0:
+        if len(periods) <= 12 or i % math.ceil(len(periods) / 12) == 0:
             parts.append(f'<text x="{x:.1f}" y="{height - 8}" class="axis">{escape(period)}</text>')
     parts.append(f'<text x="2" y="{height - bottom - deaths_h + 8}" class="axis">killed</text>')
     for g_index, g in enumerate(groups):
