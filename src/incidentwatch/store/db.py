@@ -229,6 +229,8 @@ class Store:
             conn.execute(insert(t.incident_mentions), links)
         if facets:
             conn.execute(insert(t.incident_facets), facets)
+        if conn.dialect.name == "sqlite":
+            queries.index_text(conn, [inc.id for inc in incidents])
 
     # --- views for the workbench ---------------------------------------------
     def search(self, filters, sort: str = "date", descending: bool = True, page: int = 1, per_page: int = 50):

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, func, intersect, literal_column, select, text
+from sqlalchemy import and_, column, func, intersect, literal_column, select, text
 
 from . import schema as t
 
@@ -84,15 +84,17 @@ def conditions(engine, f: Filters, ordered: bool = False) -> list:
         scan = ordered and engine.dialect.name == "sqlite" and all(_common(engine, *fv) for fv in wanted)
         out.append((literal_column("+incidents.id") if scan else c.id).in_(members))
     if f.q and f.q.strip():
-        reporting = (select(t.incident_mentions.c.incident_id)
-                     .join(t.mentions, t.mentions.c.id == t.incident_mentions.c.mention_id))
         if engine.dialect.name == "sqlite":
             query = _fts_query(f.q)
             if query:
-                hits = text("SELECT a.id FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid "
-                            "WHERE articles_fts MATCH :q").bindparams(q=query).columns(t.articles.c.id)
-                out.append(c.id.in_(reporting.where(t.mentions.c.article_id.in_(hits))))
+                hits = text("SELECT rowid FROM incident_fts WHERE incident_fts MATCH :q").bindparams(q=query)
+                # sorted pages walk the sort's index and test each row ("+" keeps SQLite from starting
+                # from the hits, which for a common word means fetching and sorting all of them)
+                rowid = literal_column("+incidents.rowid" if ordered else "incidents.rowid")
+                out.append(rowid.in_(hits.columns(column("rowid"))))
         else:
+            reporting = (select(t.incident_mentions.c.incident_id)
+                         .join(t.mentions, t.mentions.c.id == t.incident_mentions.c.mention_id))
             like = "%" + f.q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             hits = select(t.articles.c.id).where(t.articles.c.text.ilike(like, escape="\\"))
             out.append(c.id.in_(reporting.where(t.mentions.c.article_id.in_(hits))))
@@ -186,3 +188,20 @@ def choices(engine) -> dict[str, list[str]]:
             out[facet] = [r[0] for r in conn.execute(select(fc.value).where(fc.facet == facet)
                                                      .distinct().order_by(fc.value))]
     return out
+
+
+# the text of an incident's articles (each once), for word search (SQLite's FTS5 table incident_fts)
+INDEX_TEXT = ("INSERT INTO incident_fts(rowid, body) SELECT r, group_concat(body, ' ') FROM ("
+              "SELECT DISTINCT i.rowid AS r, a.id, coalesce(a.title, '') || ' ' || a.text AS body "
+              "FROM incidents i JOIN incident_mentions im ON im.incident_id = i.id "
+              "JOIN mentions m ON m.id = im.mention_id JOIN articles a ON a.id = m.article_id {where}) "
+              "GROUP BY r")
+
+
+def index_text(conn, incident_ids: list[str]) -> None:
+    """Index the text of these incidents' articles for word search."""
+    for i in range(0, len(incident_ids), 500):
+        part = incident_ids[i:i + 500]
+        marks = ", ".join(f":i{k}" for k in range(len(part)))
+        conn.execute(text(INDEX_TEXT.format(where=f"WHERE i.id IN ({marks})")),
+                     {f"i{k}": v for k, v in enumerate(part)})

@@ -46,16 +46,14 @@ def upgrade() -> None:
         batch.create_index("ix_incidents_map", ["killed", "lat", "lon", "id", "date", "city", "perpetrator"])
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
-        # full-text search over articles, kept in step with the table by triggers
-        op.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', "
-                   "content_rowid='rowid')")
-        op.execute("INSERT INTO articles_fts(rowid, title, text) SELECT rowid, title, text FROM articles")
-        op.execute("CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN "
-                   "INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END")
-        op.execute("CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN "
-                   "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
-                   "VALUES ('delete', old.rowid, old.title, old.text); END")
-    # facets of the incidents already stored
+        # full-text search over the articles of each incident, keyed by the incident's rowid; the store
+        # fills it when it writes incidents, and a trigger empties it when they are deleted
+        op.execute("CREATE VIRTUAL TABLE incident_fts USING fts5(body)")
+        op.execute("CREATE TRIGGER incident_fts_delete AFTER DELETE ON incidents BEGIN "
+                   "DELETE FROM incident_fts WHERE rowid = old.rowid; END")
+        from incidentwatch.store.queries import INDEX_TEXT
+
+        op.execute(INDEX_TEXT.format(where=""))
     from incidentwatch.store.facets import facet_rows, perpetrator
 
     rows = conn.execute(sa.text("SELECT id, data FROM incidents")).fetchall()
@@ -80,9 +78,8 @@ def _json(data):
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS articles_fts_insert")
-        op.execute("DROP TRIGGER IF EXISTS articles_fts_delete")
-        op.execute("DROP TABLE IF EXISTS articles_fts")
+        op.execute("DROP TRIGGER IF EXISTS incident_fts_delete")
+        op.execute("DROP TABLE IF EXISTS incident_fts")
     with op.batch_alter_table("incidents") as batch:
         batch.drop_index("ix_incidents_killed")
         batch.drop_index("ix_incidents_timeline")
