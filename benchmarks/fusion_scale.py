@@ -54,10 +54,13 @@ def synthetic(n: int, seed: int = 7):
         yield article, m
 
 
-def build(store: Store, n: int, chunk: int = 20_000) -> float:
+def build(store: Store, n: int, chunk: int = 20_000, enrich=None) -> float:
+    """Fill the store with n synthetic incidents; `enrich(mention)` may add to each mention first."""
     t0 = time.perf_counter()
     batch = []
     for article, m in synthetic(n):
+        if enrich:
+            enrich(m)
         batch.append((article, m))
         if len(batch) == chunk:
             _flush(store, batch)

@@ -18,9 +18,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fusion_scale import synthetic  # noqa: E402
+import fusion_scale  # noqa: E402
 
-from incidentwatch.fuse.merge import merge  # noqa: E402
 from incidentwatch.model import Claim  # noqa: E402
 from incidentwatch.store import Store  # noqa: E402
 from incidentwatch.store.queries import Filters  # noqa: E402
@@ -44,29 +43,18 @@ PAGES = {
 }
 
 
-def build(store: Store, n: int, chunk: int = 20_000) -> float:
+def build(store: Store, n: int) -> float:
     rng = random.Random(11)
-    t0 = time.perf_counter()
-    batch = []
-    for article, m in synthetic(n):
+
+    def enrich(m):
         group = rng.choice(GROUPS)
         if group:
             m.perpetrators = [group]
             if rng.random() < 0.5:
                 m.claims = [Claim(actor=group, status="claimed", source=group, channel="Amaq")]
         m.weapon_types = [rng.choice(WEAPONS)]
-        batch.append((article, m))
-        if len(batch) == chunk:
-            _flush(store, batch)
-            batch = []
-    if batch:
-        _flush(store, batch)
-    return time.perf_counter() - t0
 
-
-def _flush(store: Store, batch):
-    mentions = [m for _, m in batch]
-    store.bulk_load([a for a, _ in batch], mentions, [merge([m]) for m in mentions])
+    return fusion_scale.build(store, n, enrich=enrich)
 
 
 def main(argv=None) -> int:
