@@ -587,3 +587,36 @@ def test_merging_an_incident_with_itself_or_a_missing_one_is_refused(writable):
     missing = client.post(f"/incidents/{some}/merge", data={"other": "inc-nothere", "reviewer": "ana",
                                                              "token": TOKEN})
     assert missing.status_code == 404
+
+
+# --- the map's outlines ----------------------------------------------------------------------------------------
+
+def test_outlines_decode_quantized_topojson_with_shared_and_reversed_arcs(tmp_path):
+    """Two squares sharing an edge, as TopoJSON stores them: quantized, delta-encoded arcs, the shared
+    edge used forwards by one country and backwards (~index) by the other."""
+    from incidentwatch.web import outlines
+
+    topology = {
+        "type": "Topology",
+        "transform": {"scale": [1.0, 1.0], "translate": [10.0, 40.0]},
+        "arcs": [
+            [[1, 0], [0, 1]],                    # shared edge (1,0) -> (1,1)
+            [[1, 1], [-1, 0], [0, -1], [1, 0]],  # the rest of the west square, back to (1,0)
+            [[1, 0], [1, 0], [0, 1], [-1, 0]],   # the rest of the east square, ending at (1,1)
+        ],
+        "objects": {"countries": {"type": "GeometryCollection", "geometries": [
+            {"type": "Polygon", "arcs": [[0, 1]], "properties": {"name": "West"}},
+            {"type": "Polygon", "arcs": [[2, ~0]], "properties": {"name": "East"}},
+        ]}},
+    }
+    source = tmp_path / "tiny.json"
+    source.write_text(json.dumps(topology))
+    out = tmp_path / "world.json"
+    assert outlines.main([str(source), str(out)]) == 0
+    shapes = {s["name"]: s for s in json.loads(out.read_text())}
+    assert shapes["West"]["bbox"] == [10.0, 40.0, 11.0, 41.0]
+    assert shapes["East"]["bbox"] == [11.0, 40.0, 12.0, 41.0]
+    # y is minus the latitude (SVG's y grows downwards); the ring closes where it began
+    assert shapes["West"]["d"] == "M11.00,-40.00L11.00,-41.00L10.00,-41.00L10.00,-40.00L11.00,-40.00Z"
+    assert shapes["East"]["d"].startswith("M11.00,-40.00L12.00,-40.00L12.00,-41.00L11.00,-41.00")
+    assert shapes["East"]["d"].endswith("L11.00,-40.00Z")
