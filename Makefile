@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev web-assets demo test screenshots serve bench-news bench-fusion bench-web train-muc4 bench-muc4 clean
+.PHONY: install install-dev web-assets demo test screenshots serve bench bench-news bench-fusion bench-web train-muc4 bench-muc4 clean
 WORLD := src/incidentwatch/web/static/world.json
 
 $(BIN)/python:
@@ -54,6 +54,10 @@ screenshots: install-dev
 # List and filter pages of the workbench on a database of 100k incidents (p50/p95 per page).
 bench-web: install-dev
 	$(BIN)/python benchmarks/web.py
+
+# Articles per second: bare spaCy against `incidentwatch ingest`, attack news and a 1-in-10 stream.
+bench: install
+	$(BIN)/python benchmarks/throughput.py
 
 # Ingest ../shared/corpora/news-dev into a fresh database, export and score it.
 bench-news: install
