@@ -255,3 +255,25 @@ The man denied the charges at his trial and his lawyer said he would appeal the 
 @pytest.mark.parametrize("text", NOT_ATTACKS.values(), ids=NOT_ATTACKS.keys())
 def test_article_that_reports_no_attack_yields_no_mention(extract, text):
     assert extract(article("not-attack", text)) == []
+
+
+def test_an_article_without_attack_words_is_not_parsed_and_loses_nothing(monkeypatch):
+    """The cheap test before the parser: an article it turns away could not have been read as an attack
+    report anyway, and the articles come back in the order given, each with its mentions."""
+    from incidentwatch.extract import pipeline
+    from incidentwatch.extract.relevance import could_report_attack
+    from incidentwatch.model import Article
+
+    quiet = Article(id="market", text="The central bank left interest rates unchanged on Tuesday. Exporters "
+                                      "welcomed the decision and the currency rose slightly.")
+    attack = Article(id="attack", text="Gunmen opened fire on a police checkpoint in the town on Monday night, "
+                                       "killing two officers. The attackers then set off a bomb near the "
+                                       "station, wounding five people, police said.")
+    assert not could_report_attack(quiet.text) and could_report_attack(attack.text)
+    parsed = []
+    real = pipeline.extract_article
+    monkeypatch.setattr(pipeline, "extract_article", lambda a, doc=None: parsed.append(a.id) or real(a, doc))
+    out = list(pipeline.extract_articles([quiet, attack, quiet]))
+    assert [a.id for a, _ in out] == ["market", "attack", "market"]
+    assert parsed == ["attack"]
+    assert out[0][1] == [] and out[1][1] == real(attack)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from itertools import islice
 from typing import Iterable, Iterator
 
 from ..model import Article, Claim, Evidence, Figure, Mention
@@ -23,7 +24,7 @@ from .dates import DateRef
 from .gazetteer import gazetteer
 from .nlp import load_nlp
 from .people import attackers
-from .relevance import is_attack_report
+from .relevance import could_report_attack, is_attack_report
 from .sentences import Sentence, analyse
 from .what import categories
 from .when import about_earlier, date_refs, in_aside, incident_date, is_background
@@ -191,9 +192,17 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     return mentions
 
 
-def extract_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterator[tuple[Article, list[Mention]]]:
-    """Mentions for each article, parsing in batches with nlp.pipe."""
+def extract_articles(articles: Iterable[Article], batch_size: int = 16,
+                     chunk: int = 64) -> Iterator[tuple[Article, list[Mention]]]:
+    """Mentions for each article, in the order given.  Articles that cannot report an attack (no attack
+    words to speak of: relevance.could_report_attack) are not parsed at all; the others are parsed in
+    batches with nlp.pipe.  Articles are read `chunk` at a time, so memory stays bounded."""
     nlp = load_nlp()
     gazetteer()  # load before the first batch, not inside it
-    for doc, article in nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size):
-        yield article, extract_article(article, doc)
+    it = iter(articles)
+    while block := list(islice(it, chunk)):
+        wanted = [a for a in block if could_report_attack(a.text)]
+        found = {id(article): extract_article(article, doc) for doc, article in
+                 nlp.pipe(((a.text, a) for a in wanted), as_tuples=True, batch_size=batch_size)}
+        for article in block:
+            yield article, found.get(id(article), [])
