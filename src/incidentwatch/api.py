@@ -252,9 +252,7 @@ def review(incident_id: str, field: str, value: str | None, reviewer: str, actio
         parsed = rv.parse_value(field, value or "")
     else:
         raise rv.InvalidCorrection(f"unknown review action {action!r} (confirm or correct)")
-    if not reviewer.strip():
-        raise rv.InvalidCorrection("a reviewer name is required")
-    return store.add_correction(record["id"], action, field, parsed, reviewer.strip(), note)
+    return store.add_correction(record["id"], action, field, parsed, rv.reviewer_name(reviewer), note)
 
 
 def merge_incidents(incident_id: str, other_id: str, reviewer: str, note: str | None = None,
@@ -269,9 +267,7 @@ def merge_incidents(incident_id: str, other_id: str, reviewer: str, note: str | 
         raise KeyError(incident_id if a is None else other_id)
     if a["id"] == b["id"]:
         raise rv.InvalidCorrection("an incident cannot be merged with itself")
-    if not reviewer.strip():
-        raise rv.InvalidCorrection("a reviewer name is required")
-    store.add_decision("merge", rv.anchor(a), a["id"], reviewer.strip(), other=rv.anchor(b), note=note)
+    store.add_decision("merge", rv.anchor(a), a["id"], rv.reviewer_name(reviewer), other=rv.anchor(b), note=note)
     _refuse_around(store, {m.id: m for m in store.mentions_of_incidents_with([rv.anchor(a), rv.anchor(b)])})
     return _incident_holding(store, rv.anchor(a))
 
@@ -290,9 +286,7 @@ def split_mention(incident_id: str, mention_id: str, reviewer: str, note: str | 
         raise rv.InvalidCorrection(f"{mention_id!r} is not one of this incident's mentions")
     if len(record["mention_ids"]) < 2:
         raise rv.InvalidCorrection("an incident of one mention cannot be split")
-    if not reviewer.strip():
-        raise rv.InvalidCorrection("a reviewer name is required")
-    store.add_decision("split", mention_id, record["id"], reviewer.strip(), note=note)
+    store.add_decision("split", mention_id, record["id"], rv.reviewer_name(reviewer), note=note)
     _refuse_around(store, {m.id: m for m in store.mentions_of_incidents_with([mention_id])})
     return _incident_holding(store, mention_id)
 

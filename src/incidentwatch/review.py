@@ -42,6 +42,13 @@ def parse_value(field: str, raw: str):
     return raw or None
 
 
+def reviewer_name(name: str) -> str:
+    """The reviewer's name as stored; InvalidCorrection if there is none."""
+    if not (name or "").strip():
+        raise InvalidCorrection("a reviewer name is required")
+    return name.strip()
+
+
 def anchor(record: dict) -> str | None:
     """The incident's first mention: it stays in the incident when re-ingest re-fuses it."""
     ids = record.get("mention_ids") or []
@@ -58,8 +65,6 @@ def apply(record: dict, corrections: list[dict]) -> dict:
     for c in sorted(corrections, key=lambda c: (str(c["created_at"]), c.get("id") or 0)):
         if c["action"] == "correct" and c.get("field") in FIELDS:
             out[c["field"]] = c["value"]
-            if c["field"] == "claimed_by":
-                out["claimed_by"] = list(c["value"] or [])
         review.append({"action": c["action"], "field": c.get("field"), "value": c.get("value"),
                        "machine_value": c.get("machine_value"), "reviewer": c["reviewer"],
                        "note": c.get("note"), "at": str(c["created_at"])})

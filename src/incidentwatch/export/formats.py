@@ -86,13 +86,16 @@ FORMATS: dict[str, Callable[[Iterable[dict], IO[str]], int]] = {
 }
 
 
-def write(fmt: str, incidents: Iterable[dict], out: IO[str]) -> int:
-    """Write incidents in a format; returns how many were written."""
+def _writer(fmt: str) -> Callable[[Iterable[dict], IO[str]], int]:
     try:
-        writer = FORMATS[fmt]
+        return FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})") from None
-    return writer(incidents, out)
+
+
+def write(fmt: str, incidents: Iterable[dict], out: IO[str]) -> int:
+    """Write incidents in a format; returns how many were written."""
+    return _writer(fmt)(incidents, out)
 
 
 class _Chunks:
@@ -120,8 +123,7 @@ def stream(fmt: str, incidents: Iterable[dict], size: int = 1 << 16):
     import queue
     import threading
 
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    writer = _writer(fmt)
     q: queue.Queue = queue.Queue(maxsize=8)
     done = object()
     failure: list[BaseException] = []
@@ -129,7 +131,7 @@ def stream(fmt: str, incidents: Iterable[dict], size: int = 1 << 16):
     def run():
         out = _Chunks(q, size)
         try:
-            FORMATS[fmt](incidents, out)
+            writer(incidents, out)
             out.flush()
         except BaseException as exc:  # handed to the reader
             failure.append(exc)

@@ -60,6 +60,18 @@ def _incident_columns(incident_id: str, rec: dict, group_id: str | None, now: dt
             "perpetrator": perpetrator(rec), "data": rec, "updated_at": now}
 
 
+def _field_corrections(conn, anchors: Iterable[str]) -> dict[str, list[dict]]:
+    """Analysts' confirmations and corrections of fields, by the mention they are anchored on."""
+    anchors = sorted(set(anchors))
+    out: dict[str, list[dict]] = {}
+    for i in range(0, len(anchors), 500):
+        q = select(t.corrections).where(t.corrections.c.anchor.in_(anchors[i:i + 500]),
+                                        t.corrections.c.action.in_(("confirm", "correct")))
+        for row in conn.execute(q).mappings():
+            out.setdefault(row["anchor"], []).append(dict(row))
+    return out
+
+
 class Store:
     def __init__(self, url: str | None = None):
         self.url = resolve_url(url)
@@ -209,13 +221,7 @@ class Store:
         records = [i.to_dict() | {"mention_ids": i.mention_ids} for i in incidents]
         # corrections anchored on any of an incident's mentions (an incident merged by an analyst keeps both
         # incidents' corrections)
-        anchors = sorted({mid for r in records for mid in r["mention_ids"]})
-        by_anchor: dict[str, list[dict]] = {}
-        for i in range(0, len(anchors), 500):
-            q = select(t.corrections).where(t.corrections.c.anchor.in_(anchors[i:i + 500]),
-                                            t.corrections.c.action.in_(("confirm", "correct")))
-            for row in conn.execute(q).mappings():
-                by_anchor.setdefault(row["anchor"], []).append(dict(row))
+        by_anchor = _field_corrections(conn, {mid for r in records for mid in r["mention_ids"]})
         corrections = {inc.id: [c for mid in inc.mention_ids for c in by_anchor.get(mid, [])] for inc in incidents}
         rows, links, facets = [], [], []
         for inc, rec in zip(incidents, records):
@@ -284,9 +290,8 @@ class Store:
             conn.execute(insert(t.corrections).values(
                 anchor=review.anchor(record) or incident_id, incident_id=incident_id, action=action, field=field,
                 value=value, machine_value=machine, reviewer=reviewer, note=note, created_at=now))
-            mine = [dict(r) for r in conn.execute(select(t.corrections).where(
-                t.corrections.c.anchor.in_(record.get("mention_ids") or [incident_id]),
-                t.corrections.c.action.in_(("confirm", "correct")))).mappings()]
+            mine = [c for cs in _field_corrections(conn, record.get("mention_ids") or [incident_id]).values()
+                    for c in cs]
             base = {k: v for k, v in record.items() if k != "review"}
             for c in mine:  # back to the machine's values before re-applying every correction
                 if c["action"] == "correct" and c["field"]:

@@ -41,8 +41,7 @@ class Filters:
 
 def _fts_query(words: str) -> str:
     """An FTS5 query that matches all the words, each quoted (so no word is read as an operator)."""
-    tokens = re.findall(r"\w+", words)
-    return " ".join('"' + tok.replace('"', '""') + '"' for tok in tokens)
+    return " ".join(f'"{tok}"' for tok in re.findall(r"\w+", words))
 
 
 def _common(engine, facet: str, value: str) -> bool:

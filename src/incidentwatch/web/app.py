@@ -6,6 +6,7 @@ Read-only unless started with a review token; writes must carry it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import os
 import time
@@ -155,12 +156,7 @@ def create_app(db: str | None = None, review_token: str | None = None) -> FastAP
                     value: str = Form(""), reviewer: str = Form(...), note: str = Form(""),
                     token_given: str = Form("", alias="token")):
         check_token(token_given)
-        try:
-            api.review(incident_id, field, value, reviewer, action=action, note=note or None, db=store)
-        except KeyError:
-            raise HTTPException(404, f"no incident {incident_id!r}") from None
-        except review.InvalidCorrection as exc:
-            raise HTTPException(400, str(exc)) from None
+        decide(functools.partial(api.review, action=action), incident_id, field, value, reviewer, note=note)
         return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
     @app.get("/groups/{name:path}", response_class=HTMLResponse)
