@@ -388,15 +388,22 @@ def calibrate(model, docs, gold) -> dict:
     return best
 
 
+def _templates(model, docs, none_threshold: float, span_threshold: float | None = None) -> dict[str, list[dict]]:
+    """MUC-4 templates by document id, for documents with `id` and `text`.  The encoder reads only the
+    documents the type classifier does not rule out: the others give no template whatever their spans."""
+    from .export.muc4 import templates
+
+    preds = model.predict([d.text for d in docs], span_threshold=span_threshold, none_threshold=none_threshold)
+    lexicons = model.encoder is None  # measured: the encoder finds what the lexicons add, and they cost precision
+    return {d.id: templates(p, none_threshold, d.text, lexicons) for d, p in zip(docs, preds)}
+
+
 def _muc4_templates(model, docs, none_threshold: float = 0.5,
                     span_threshold: float | None = None) -> dict[str, list[dict]]:
     from .eval.muc4 import normalised_template
-    from .export.muc4 import templates
 
-    preds = model.predict([d.text for d in docs], span_threshold=span_threshold)
-    lexicons = model.encoder is None  # measured: the encoder finds what the lexicons add, and they cost precision
-    return {d.id: [normalised_template(t, gold=False) for t in templates(p, none_threshold, d.text, lexicons)]
-            for d, p in zip(docs, preds)}
+    return {doc_id: [normalised_template(t, gold=False) for t in ts]
+            for doc_id, ts in _templates(model, docs, none_threshold, span_threshold).items()}
 
 
 def muc4_predict(documents: str | os.PathLike, out: str | os.PathLike,
@@ -406,17 +413,14 @@ def muc4_predict(documents: str | os.PathLike, out: str | os.PathLike,
     import json
     import time
 
-    from .export.muc4 import templates
     from .ingest.muc4 import read_documents
     from .learn.roles import RoleModel
 
     roles = RoleModel.load(model)
     t0 = time.perf_counter()
     articles = [a for a in read_documents(documents) if isinstance(a, Article)]
-    threshold = roles.meta.get("none_threshold", 0.5)
-    preds = roles.predict([a.text for a in articles], none_threshold=threshold)
-    lexicons = roles.encoder is None
-    result = {a.id: {"pred_templates": templates(p, threshold, a.text, lexicons)} for a, p in zip(articles, preds)}
+    found = _templates(roles, articles, roles.meta.get("none_threshold", 0.5))
+    result = {doc_id: {"pred_templates": ts} for doc_id, ts in found.items()}
     Path(out).write_text(json.dumps(result, indent=1), encoding="utf-8")
     return {"documents": len(articles), "seconds": time.perf_counter() - t0}
 
