@@ -276,3 +276,19 @@ def sparse_file(path: Path, size: int) -> Path:
         f.truncate(size)
     return path
 
+
+
+@pytest.fixture(scope="module")
+def cli():
+    """The `incidentwatch` command in process, on a wide terminal: its output, asserting it succeeded."""
+    from typer.testing import CliRunner
+
+    from incidentwatch.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str) -> str:
+        result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        return result.stdout
+    return invoke

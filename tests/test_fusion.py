@@ -27,10 +27,8 @@ import json
 import random
 
 import pytest
-from typer.testing import CliRunner
 
 from incidentwatch import api
-from incidentwatch.cli import app
 from incidentwatch.fuse import cluster, fuse
 from incidentwatch.fuse.merge import default_policy, merge
 from incidentwatch.model import Claim, Figure, Mention
@@ -487,16 +485,6 @@ def test_a_report_headlined_with_the_wrong_month_is_flagged(records):
 
 
 # --- the CLI -----------------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def cli():
-    runner = CliRunner()
-
-    def invoke(*args: str) -> str:
-        result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
-        assert result.exit_code == 0, result.output
-        return result.stdout
-    return invoke
 
 
 def test_timeline_of_a_group_lists_its_family_and_marks_linked_sites(cli, desk, records):

@@ -26,10 +26,8 @@ import json
 import re
 
 import pytest
-from typer.testing import CliRunner
 
 from incidentwatch import api
-from incidentwatch.cli import app
 from incidentwatch.extract.actors import canonical_group, groups
 from incidentwatch.extract.nlp import load_nlp
 from incidentwatch.extract.pipeline import extract_article
@@ -429,16 +427,6 @@ def test_api_groups_counts_claims_apart_from_attributions(desk):
 
 
 # --- the CLI ---------------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def cli():
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
-        assert result.exit_code == 0, result.output
-        return result.stdout
-    return invoke
 
 
 def test_show_prints_each_responsibility_statement(cli, desk, records):
