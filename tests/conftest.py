@@ -8,9 +8,12 @@ the result share that database.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -258,10 +261,32 @@ def incident_records(ingested) -> list[dict]:
     return list(api.incidents(ingested.store))
 
 
-@pytest.fixture
-def fresh_db(tmp_path) -> str:
-    """An empty database of the test's own."""
-    return f"sqlite:///{tmp_path / 'fresh.db'}"
+# PostgreSQL beside SQLite: set INCIDENTWATCH_TEST_POSTGRES to the URL of a role that may create databases
+# (`.ci/run` starts Debian's PostgreSQL and sets it); every test that takes `fresh_db` then runs on both
+POSTGRES = os.environ.get("INCIDENTWATCH_TEST_POSTGRES")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES, reason="INCIDENTWATCH_TEST_POSTGRES is not set"))]
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_db(request, tmp_path) -> Iterator[str]:
+    """An empty database of the test's own, on each backend under test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    name = f"iw_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES.rsplit("/", 1)[0] + "/" + name
+    finally:
+        # FORCE: the API's stores keep pooled connections open
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def incidentwatch_command() -> list[str]:

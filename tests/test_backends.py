@@ -1,27 +1,21 @@
 """The store and the command line on every backend: SQLite always, PostgreSQL when a server is given.
 
 Set INCIDENTWATCH_TEST_POSTGRES to a URL of a role that may create databases (`.ci/run` starts Debian's
-PostgreSQL and sets it); each test then also runs on a database of its own there, and the results must
-be the same as SQLite's.
+PostgreSQL and sets it); each test then also runs on a database of its own there (conftest's `fresh_db`),
+and the results must be the same as SQLite's.  The CLI, duplicate and export tests that take `fresh_db`
+run on both as well.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from incidentwatch import api
 from incidentwatch.cli import app
 from incidentwatch.store.queries import Filters
-
-POSTGRES = os.environ.get("INCIDENTWATCH_TEST_POSTGRES")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES, reason="INCIDENTWATCH_TEST_POSTGRES is not set"))]
 
 EXTRA_REPORT = """Gunmen attack traffic police post in Makhachkala
 MAKHACHKALA, 2024-06-24 — Officials in Dagestan said on Monday that the death toll from Sunday's attacks
@@ -31,24 +25,10 @@ synagogue, the regional interior ministry said.
 """
 
 
-@pytest.fixture(params=BACKENDS)
-def db(request, tmp_path):
-    """A fresh, empty database URL on the backend under test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    name = f"iw_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES.rsplit("/", 1)[0] + "/" + name
-    try:
-        yield url
-    finally:
-        # FORCE: the API's stores keep pooled connections open
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+@pytest.fixture
+def db(fresh_db):
+    """A fresh, empty database URL on the backend under test (SQLite, and PostgreSQL when given)."""
+    return fresh_db
 
 
 @pytest.fixture(scope="module")

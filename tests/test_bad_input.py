@@ -303,3 +303,23 @@ def test_the_installed_command_exits_3_and_prints_one_line_per_rejected_file(tmp
     assert [ln for ln in lines if "empty.txt" in ln] == [f"rejected {empty}: file is empty"]
     assert lines[-1].startswith("1 ingested, 0 duplicate, 1 rejected")
     assert proc.stdout == ""
+
+
+def test_a_jsonl_file_over_the_size_limit_is_read_a_line_at_a_time(tmp_path, monkeypatch):
+    """A back-fill file may be gigabytes: past the per-document limit it is streamed, and the limit then
+    applies to each line."""
+    from incidentwatch.ingest import read as read_module
+
+    monkeypatch.setattr(read_module, "MAX_BYTES", 300)
+    lines = [json.dumps({"id": f"a{i}", "text": f"Gunmen attacked a police post in town number {i}."}) for i in range(6)]
+    lines.insert(2, "{not json")
+    lines.insert(4, json.dumps({"id": "long", "text": "word " * 100}))
+    path = tmp_path / "backfill.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 300
+    items = list(read_paths([path]))
+    assert [a.id for a in items if not isinstance(a, Rejection)] == [f"a{i}" for i in range(6)]
+    rejected = {r.source: r.reason for r in items if isinstance(r, Rejection)}
+    assert set(rejected) == {f"{path}:3", f"{path}:5"}
+    assert "invalid JSON" in rejected[f"{path}:3"]
+    assert "over the" in rejected[f"{path}:5"]

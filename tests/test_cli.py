@@ -217,3 +217,12 @@ def test_demo_without_db_uses_a_temporary_database_and_removes_it(run, tmp_path,
     assert result.exit_code == 0, result.output
     assert "Sample corpus: 12 articles ingested" in result.stdout
     assert list(tmp_path.iterdir()) == [], "the temporary demo database was left behind"
+
+
+def test_ingest_with_two_workers_stores_what_one_process_stores(run, ingested, incident_records, fresh_db):
+    """--workers parses and reads articles in other processes; the articles come back in their order, so
+    the incidents are the same as one process makes."""
+    result = run("ingest", str(ingested.corpus.root), "--workers", "2", "--db", fresh_db)
+    assert result.exit_code == 0, result.output
+    assert f"{ingested.report.ingested} ingested" in result.output
+    assert list(api.incidents(fresh_db)) == incident_records

@@ -140,3 +140,20 @@ def test_the_same_id_twice_in_one_batch_is_stored_once(fresh_db, tmp_path):
     report = api.ingest([path], db=fresh_db)
     assert (report.ingested, report.duplicates, report.rejected) == (1, 1, [])
     assert report.duplicate_ids == ["wire-10"]
+
+
+def test_a_long_batch_remembers_only_recent_articles_and_still_stores_each_once(fresh_db, tmp_path, monkeypatch):
+    """The batch's own memory of what it read is bounded (a back-fill may hold millions of articles); older
+    articles are found in the store instead."""
+    # two entries an article (id and text): the last 70 articles, more than the 64 read ahead of storage
+    monkeypatch.setattr(api, "_READ_AHEAD_MEMORY", 140)
+    records = [{"id": f"wire-{i}", "text": f"Report number {i}. Police said nothing happened in town {i}."}
+               for i in range(150)]
+    records.append({"id": "wire-0-again", "text": records[0]["text"]})  # the first text, long after
+    records.append(dict(records[1]))  # the second id, long after
+    path = tmp_path / "long.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report = api.ingest([path], db=fresh_db)
+    assert (report.ingested, report.duplicates, report.rejected) == (150, 2, [])
+    assert sorted(report.duplicate_ids) == ["wire-0", "wire-1"]
+    assert snapshot(fresh_db)["articles"] == 150

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -84,8 +85,10 @@ def _refuse_around(store: Store, near: dict[str, Mention], policy: dict | None =
 
 def ingest(paths: Iterable[str | os.PathLike], db: str | Store | None = None,
            on_event: Callable[[str, object], None] | None = None, batch_size: int = 16,
-           policy: dict | None = None) -> IngestReport:
+           policy: dict | None = None, workers: int = 1) -> IngestReport:
     """Read, extract and store every article under `paths`; fuse the new mentions into incidents.
+
+    `workers` above one parses and reads articles in that many processes (extract.pipeline).
 
     `policy` overrides the fusion rules of data/fusion.toml (see load_policy).
     `on_event(kind, item)` is called with ("ingested", Article), ("duplicate", Article)
@@ -94,28 +97,59 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | Store | None = None,
     store = open_store(db)
     report = IngestReport()
     emit = on_event or (lambda kind, item: None)
+    fresh = _fresh(store, read_paths(paths), report, emit)
+    _store_and_fuse(store, extract_articles(fresh, batch_size=batch_size, workers=workers), report, emit, policy)
+    return report
+
+
+def load(directory: str | os.PathLike, db: str | Store | None = None,
+         on_event: Callable[[str, object], None] | None = None, policy: dict | None = None) -> IngestReport:
+    """Store and fuse what `incidentwatch batch` extracted into `directory` (Parquet shards), as `ingest`
+    would have stored the same articles: same duplicate checks, same order, same incidents."""
+    from .batch import read_shards
+
+    store = open_store(db)
+    report = IngestReport()
+    emit = on_event or (lambda kind, item: None)
+    fresh = _fresh(store, read_shards(directory), report, emit, article_of=lambda pair: pair[0])
+    _store_and_fuse(store, fresh, report, emit, policy)
+    return report
+
+
+# far more than extraction ever reads ahead of storage (a chunk of 64, or four chunks of 16 per worker)
+_READ_AHEAD_MEMORY = 100_000
+
+
+def _fresh(store: Store, items: Iterable, report: IngestReport, emit, article_of=lambda item: item) -> Iterator:
+    """The items whose article is neither stored nor read earlier in this batch; rejections and duplicates
+    go to the report."""
+    # articles read ahead of storage (extraction works in batches) are not in the store yet: remember them by
+    # id and by text, as the store does; only the latest, as the read-ahead is bounded and the rest are stored
+    seen_in_batch: OrderedDict[str, str] = OrderedDict()
+    for item in items:
+        if isinstance(item, Rejection):
+            report.rejected.append(item)
+            emit("rejected", item)
+            continue
+        article = article_of(item)
+        text_hash = content_hash(article.text)
+        dup = store.find_duplicate(article) or seen_in_batch.get(article.id) or seen_in_batch.get(text_hash)
+        if dup:
+            report.duplicates += 1
+            report.duplicate_ids.append(dup)
+            emit("duplicate", article)
+            continue
+        seen_in_batch[article.id] = seen_in_batch[text_hash] = article.id
+        while len(seen_in_batch) > _READ_AHEAD_MEMORY:
+            seen_in_batch.popitem(last=False)
+        yield item
+
+
+def _store_and_fuse(store: Store, extracted: Iterable[tuple[Article, list[Mention]]], report: IngestReport,
+                    emit, policy: dict | None) -> None:
+    """Store each article with its mentions (one transaction each), fusing every 200 new mentions."""
     new_mentions: list[Mention] = []
-    # articles read ahead of storage (extraction works in batches) are not in the store yet:
-    # remember them by id and by text, as the store does
-    seen_in_batch: dict[str, str] = {}
-
-    def fresh_articles() -> Iterator[Article]:
-        for item in read_paths(paths):
-            if isinstance(item, Rejection):
-                report.rejected.append(item)
-                emit("rejected", item)
-                continue
-            text_hash = content_hash(item.text)
-            dup = store.find_duplicate(item) or seen_in_batch.get(item.id) or seen_in_batch.get(text_hash)
-            if dup:
-                report.duplicates += 1
-                report.duplicate_ids.append(dup)
-                emit("duplicate", item)
-                continue
-            seen_in_batch[item.id] = seen_in_batch[text_hash] = item.id
-            yield item
-
-    for article, mentions in extract_articles(fresh_articles(), batch_size=batch_size):
+    for article, mentions in extracted:
         try:
             store.add_article(article, mentions)
         except Exception as e:  # one article's failure must not lose the others
@@ -132,7 +166,6 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | Store | None = None,
             report.incidents_touched += _refuse(store, new_mentions, policy)
             new_mentions = []
     report.incidents_touched += _refuse(store, new_mentions, policy)
-    return report
 
 
 def incidents(db: str | Store | None = None, country: str | None = None,

@@ -81,14 +81,57 @@ def _run_ingest(fn, *args, **kwargs):
 def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (text, HTML, JSONL, RSS/Atom)."),
            db: Optional[str] = DbOption,
            policy: Optional[Path] = typer.Option(None, "--policy", exists=True, dir_okay=False,
-                                                 help="Fusion rules (TOML, as data/fusion.toml) to use instead.")):
+                                                 help="Fusion rules (TOML, as data/fusion.toml) to use instead."),
+           workers: int = typer.Option(1, "--workers", "-w", min=1,
+                                       help="Processes that parse and read articles (one per core is best).")):
     """Read articles, extract incidents, and store them (each article in its own transaction)."""
     try:
-        report = _run_ingest(api.ingest, paths, db=db, policy=api.load_policy(policy))
+        report = _run_ingest(api.ingest, paths, db=db, policy=api.load_policy(policy), workers=workers)
     except ModelMissing as e:
         err.print(f"error: {e}")
         raise typer.Exit(1)
     err.print(f"{report.ingested} ingested, {report.duplicates} duplicate, {len(report.rejected)} rejected; "
+              f"{report.mentions} incident mentions", highlight=False, soft_wrap=True)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def batch(paths: list[Path] = typer.Argument(..., help="Files or directories (text, HTML, JSONL, RSS/Atom)."),
+          out: Path = typer.Option(..., "--out", help="Directory for the Parquet shards (shared with the workers)."),
+          scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                                  help="Dask scheduler address (tcp://HOST:8786); default: a "
+                                                       "local cluster for this run."),
+          workers: int = typer.Option(2, "--workers", min=1, help="Worker processes of the local cluster."),
+          shard_size: int = typer.Option(256, "--shard-size", min=1, help="Articles per shard.")):
+    """Extract incidents on a Dask cluster into Parquet shards; `incidentwatch load DIR` stores and fuses them."""
+    from .batch import run
+
+    report = run(paths, out, scheduler=scheduler, workers=workers, shard_size=shard_size,
+                 on_event=_batch_events)
+    err.print(f"{report.articles} articles in {len(report.shards)} shards, {len(report.rejected)} rejected; "
+              f"{report.mentions} incident mentions -> {escape(str(out))}", highlight=False, soft_wrap=True)
+    raise typer.Exit(3 if report.rejected else 0)
+
+
+def _batch_events(kind: str, item) -> None:
+    if kind == "rejected":
+        err.print(f"rejected: {escape(str(item.source))}: {escape(item.reason)}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def load(directory: Path = typer.Argument(..., exists=True, file_okay=False, help="The output of `batch`."),
+         db: Optional[str] = DbOption,
+         policy: Optional[Path] = typer.Option(None, "--policy", exists=True, dir_okay=False,
+                                               help="Fusion rules (TOML, as data/fusion.toml) to use instead.")):
+    """Store and fuse the incidents a `batch` run extracted, as `ingest` would have."""
+    from .batch import NotABatch
+
+    try:
+        report = _run_ingest(api.load, directory, db=db, policy=api.load_policy(policy))
+    except NotABatch as e:
+        err.print(f"error: {escape(str(e))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    err.print(f"{report.ingested} loaded, {report.duplicates} duplicate, {len(report.rejected)} rejected; "
               f"{report.mentions} incident mentions", highlight=False, soft_wrap=True)
     raise typer.Exit(report.exit_code)
 

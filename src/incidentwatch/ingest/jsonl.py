@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Iterator
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator
 
 from ..model import Article
 from .decode import UndecodableError, decode_text
@@ -26,7 +27,35 @@ def read(data: bytes, source: str) -> Iterator[Article | Rejection]:
         content = decode_text(data)
     except UndecodableError as e:
         raise Rejected(str(e)) from None
-    for n, line in enumerate(content.splitlines(), start=1):
+    yield from _records(enumerate(content.splitlines(), start=1), source)
+
+
+def read_stream(path: Path, source: str, max_line: int) -> Iterator[Article | Rejection]:
+    """A JSON Lines file of any size, a line at a time: memory holds one record, not the file."""
+    with open(path, "rb") as f:
+        yield from _records(_decoded_lines(f, source, max_line), source)
+
+
+def _decoded_lines(f: BinaryIO, source: str, max_line: int) -> Iterator[tuple[int, str | Rejection]]:
+    for n, raw in enumerate(f, start=1):
+        if len(raw) > max_line:
+            yield n, Rejection(f"{source}:{n}", f"line is {len(raw) / 1048576:.1f} MB, over the "
+                                                f"{max_line // 1048576} MB limit")
+            continue
+        try:
+            yield n, raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError:
+            try:
+                yield n, decode_text(raw)
+            except UndecodableError as e:
+                yield n, Rejection(f"{source}:{n}", str(e))
+
+
+def _records(lines: Iterable[tuple[int, str | Rejection]], source: str) -> Iterator[Article | Rejection]:
+    for n, line in lines:
+        if isinstance(line, Rejection):
+            yield line
+            continue
         where = f"{source}:{n}"
         if not line.strip():
             continue

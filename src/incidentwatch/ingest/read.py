@@ -13,7 +13,8 @@ from ..model import Article
 from . import feeds, html, jsonl, text
 from .errors import Rejected, Rejection
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = 10 * 1024 * 1024  # per document: a file, or a line of JSON Lines
+STREAMED = {".jsonl", ".ndjson"}  # above MAX_BYTES, read a line at a time: a back-fill may be gigabytes
 
 READERS = {
     ".txt": text.read, ".text": text.read, ".md": text.read,
@@ -48,6 +49,15 @@ def read_file(path: Path) -> Iterator[Article | Rejection]:
     name = str(path)
     try:
         size = path.stat().st_size
+        if path.suffix.lower() in STREAMED and size > MAX_BYTES:
+            with open(path, "rb") as f:
+                head = f.read(8192)
+            if looks_binary(head) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                yield Rejection(name, "binary file, not text")
+                return
+            if not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 is read whole, below
+                yield from jsonl.read_stream(path, name, MAX_BYTES)
+                return
         if size > MAX_BYTES:
             yield Rejection(name, f"file is {size / 1048576:.1f} MB, over the 10 MB limit")
             return
