@@ -29,7 +29,7 @@ from fastapi.testclient import TestClient
 from incidentwatch import api
 from incidentwatch.store import Store
 from incidentwatch.store.queries import Filters
-from incidentwatch.web.app import create_app
+from incidentwatch.web.app import CSP, create_app
 from incidentwatch.web.charts import highlight
 
 IS = "Islamic State"
@@ -620,3 +620,85 @@ def test_outlines_decode_quantized_topojson_with_shared_and_reversed_arcs(tmp_pa
     assert shapes["West"]["d"] == "M11.00,-40.00L11.00,-41.00L10.00,-41.00L10.00,-40.00L11.00,-40.00Z"
     assert shapes["East"]["d"].startswith("M11.00,-40.00L12.00,-40.00L12.00,-41.00L11.00,-41.00")
     assert shapes["East"]["d"].endswith("L11.00,-40.00Z")
+
+
+# --- limits per request -----------------------------------------------------------------------------------------
+
+def test_a_download_over_the_export_limit_is_refused_with_a_way_out(sample):
+    """A download holds at most `max_export` incidents; more gets 413 and says how to get them all."""
+    n = len(list(api.incidents(sample.store)))
+    small = TestClient(create_app(sample.url, max_export=n - 1))
+    response = small.get("/incidents.jsonl")
+    assert response.status_code == 413
+    assert f"{n} incidents match; a download holds at most {n - 1}" in response.text
+    assert "incidentwatch export" in response.text
+    assert response.headers["Content-Security-Policy"] == CSP
+    narrowed = small.get("/incidents.jsonl", params={"min_killed": "100"})
+    assert narrowed.status_code == 200
+    assert 0 < len(narrowed.text.splitlines()) < n
+
+
+def test_a_request_that_takes_too_long_gets_503_and_the_app_still_answers(sample, monkeypatch):
+    app = create_app(sample.url, request_seconds=0.2)
+    client = TestClient(app)
+    import time as _time
+
+    from incidentwatch.store.db import Store as StoreClass
+
+    real_search = StoreClass.search
+
+    def slow_search(self, *args, **kwargs):
+        _time.sleep(1.0)
+        return real_search(self, *args, **kwargs)
+
+    monkeypatch.setattr(StoreClass, "search", slow_search)
+    response = client.get("/incidents")
+    assert response.status_code == 503
+    assert "no answer within 0.2 seconds" in response.text
+    assert response.headers["X-Frame-Options"] == "DENY"
+    monkeypatch.setattr(StoreClass, "search", real_search)
+    assert client.get("/incidents").status_code == 200
+
+
+def test_a_form_post_over_the_body_limit_is_refused_before_it_is_read(desk):
+    client = TestClient(create_app(desk, review_token=TOKEN, max_body=1024), follow_redirects=False)
+    [inc] = list(api.incidents(desk))[:1]
+    before = list(api.incidents(desk))
+    response = client.post(f"/incidents/{inc['id']}/review",
+                           data={"token": TOKEN, "field": "killed", "value": "3", "note": "x" * 5000})
+    assert response.status_code == 413
+    assert "at most 1024 bytes" in response.text
+    assert list(api.incidents(desk)) == before
+
+
+def test_search_words_over_the_limit_are_a_400_not_a_slow_query(client):
+    response = client.get("/incidents", params={"q": "word " * 100})
+    assert response.status_code == 400
+    assert "over 200 characters" in response.text
+
+
+def test_no_route_reads_a_file_outside_the_app(client):
+    """Only /static serves files, from the package's own static directory; paths that climb out are 404."""
+    for path in ("/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                 "/static/..%2f..%2f..%2fetc%2fpasswd", "/articles/..%2f..%2fetc%2fpasswd",
+                 "/static//etc/passwd"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "root:" not in response.text
+    assert client.get("/static/style.css").status_code == 200
+    paths = {getattr(r, "path", None) for r in client.app.routes}
+    assert paths == {"/", "/incidents", "/incidents.{fmt}", "/incidents/{incident_id}",
+                     "/incidents/{incident_id}/review", "/incidents/{incident_id}/merge",
+                     "/incidents/{incident_id}/split", "/groups/{name:path}", "/articles/{article_id:path}", "/static"}
+
+
+def test_the_store_assembles_no_sql_from_values():
+    """SQL text in the store is constant: values always travel as bound parameters."""
+    import inspect
+
+    from incidentwatch.store import db, queries
+
+    for module in (db, queries):
+        source = inspect.getsource(module)
+        assert not re.search(r"""(?:text|execute|exec_driver_sql)\(\s*f["']""", source), module.__name__
+        assert ".format(" not in source.replace('INDEX_TEXT.format(where="WHERE i.id IN :ids")', ""), module.__name__

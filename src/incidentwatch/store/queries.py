@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, column, func, intersect, literal_column, select, text
+from sqlalchemy import and_, bindparam, column, func, intersect, literal_column, select, text
 
 from . import schema as t
 
@@ -197,10 +197,10 @@ INDEX_TEXT = ("INSERT INTO incident_fts(rowid, body) SELECT r, group_concat(body
               "GROUP BY r")
 
 
+_INDEX_SOME = text(INDEX_TEXT.format(where="WHERE i.id IN :ids")).bindparams(bindparam("ids", expanding=True))
+
+
 def index_text(conn, incident_ids: list[str]) -> None:
     """Index the text of these incidents' articles for word search."""
     for i in range(0, len(incident_ids), 500):
-        part = incident_ids[i:i + 500]
-        marks = ", ".join(f":i{k}" for k in range(len(part)))
-        conn.execute(text(INDEX_TEXT.format(where=f"WHERE i.id IN ({marks})")),
-                     {f"i{k}": v for k, v in enumerate(part)})
+        conn.execute(_INDEX_SOME, {"ids": incident_ids[i:i + 500]})

@@ -5,6 +5,7 @@ Read-only unless started with a review token; writes must carry it.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import hmac
@@ -26,6 +27,13 @@ from . import charts
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'none'")
 PER_PAGE = 50
+# limits per request: a download holds at most this many incidents (the CLI's export has no limit); a
+# request gets this many seconds; a form post (a review note) this many bytes; a word search this many
+# characters
+MAX_EXPORT = 100_000
+REQUEST_SECONDS = 30.0
+MAX_BODY = 64 * 1024
+MAX_QUERY = 200
 MEDIA = {"csv": "text/csv", "jsonl": "application/x-ndjson", "geojson": "application/geo+json"}
 
 
@@ -38,6 +46,8 @@ def _day(v: str | None) -> dt.date | None:
 
 def filters_from(request: Request) -> Filters:
     q = request.query_params
+    if len(q.get("q") or "") > MAX_QUERY:
+        raise HTTPException(400, f"the search words are over {MAX_QUERY} characters")
     killed = q.get("min_killed") or None
     if killed is not None and not (killed.isascii() and killed.isdecimal()):
         raise HTTPException(400, f"min_killed must be a whole number, not {killed!r}")
@@ -49,13 +59,28 @@ def filters_from(request: Request) -> Filters:
                    claimed=claimed, q=q.get("q") or None)
 
 
-def create_app(db: str | None = None, review_token: str | None = None) -> FastAPI:
+def create_app(db: str | None = None, review_token: str | None = None, max_export: int = MAX_EXPORT,
+               request_seconds: float = REQUEST_SECONDS, max_body: int = MAX_BODY) -> FastAPI:
     store = api.open_store(db)
     token = review_token if review_token is not None else os.environ.get("INCIDENTWATCH_REVIEW_TOKEN")
     env = Environment(loader=PackageLoader("incidentwatch.web", "templates"), autoescape=True)
     env.globals.update(urlencode=urlencode, read_only=not token, review_fields=review.FIELDS)
     app = FastAPI(title="incidentwatch", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.middleware("http")
+    async def limits(request: Request, call_next):  # registered first: the security headers wrap it
+        """A form post over `max_body` bytes is refused before it is read; a request that has no answer
+        within `request_seconds` gets 503 (a download's streaming is bounded by `max_export` instead)."""
+        length = request.headers.get("content-length")
+        if request.method == "POST" and (length is None or not length.isdecimal() or int(length) > max_body):
+            return page("error.html", 413, status=413,
+                        message=f"a form post must give its length and be at most {max_body} bytes")
+        try:
+            return await asyncio.wait_for(call_next(request), request_seconds)
+        except asyncio.TimeoutError:
+            return page("error.html", 503, status=503,
+                        message=f"no answer within {request_seconds:g} seconds: narrow the filters and try again")
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -102,6 +127,10 @@ def create_app(db: str | None = None, review_token: str | None = None) -> FastAP
         if fmt not in MEDIA:
             raise HTTPException(404, f"no such download format: {fmt!r} (csv, jsonl, geojson)")
         f = filters_from(request)
+        n = store.search(f, "date", True, 1, 1)[1]["incidents"]
+        if n > max_export:
+            raise HTTPException(413, f"{n} incidents match; a download holds at most {max_export}: narrow the "
+                                     f"filters, or use `incidentwatch export`")
         return StreamingResponse(formats.stream(fmt, store.filtered(f)), media_type=MEDIA[fmt],
                                  headers={"Content-Disposition": f'attachment; filename="incidents.{fmt}"'})
 
