@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev web-assets demo test screenshots serve bench bench-memory bench-news bench-fusion bench-web train-muc4 bench-muc4 clean
+.PHONY: install install-dev web-assets demo test screenshots serve fuzz bench bench-memory bench-news bench-fusion bench-web train-muc4 bench-muc4 clean
 WORLD := src/incidentwatch/web/static/world.json
 
 $(BIN)/python:
@@ -58,6 +58,10 @@ bench-web: install-dev
 # Articles per second: bare spaCy against `incidentwatch ingest`, attack news and a 1-in-10 stream.
 bench: install
 	$(BIN)/python benchmarks/throughput.py
+
+# Property-based tests of the readers and the pipeline with many more examples (about 10 minutes)
+fuzz: install-dev
+	INCIDENTWATCH_FUZZ=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 # Peak memory of ingesting 20,000 articles with two workers (about 15 minutes)
 bench-memory: install-dev
