@@ -157,3 +157,31 @@ def test_a_long_batch_remembers_only_recent_articles_and_still_stores_each_once(
     assert (report.ingested, report.duplicates, report.rejected) == (150, 2, [])
     assert sorted(report.duplicate_ids) == ["wire-0", "wire-1"]
     assert snapshot(fresh_db)["articles"] == 150
+
+
+def test_an_ingest_stopped_midway_is_completed_by_the_next_one(fresh_db, tmp_path):
+    """Articles are committed one by one but fused in batches: an ingest that stops in between (an exception,
+    Ctrl-C, a kill) leaves stored mentions in no incident.  The next ingest fuses them with its own, so the
+    incidents end as an uninterrupted ingest makes them."""
+    reports = api.sample_reports()
+    clean = f"sqlite:///{tmp_path / 'clean.db'}"
+    api.ingest(reports, db=clean)
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_five(kind, item, seen=[]):
+        seen.append(kind)
+        if seen.count("ingested") == 5:
+            raise Stop
+
+    with pytest.raises(Stop):
+        api.ingest(reports, db=fresh_db, on_event=stop_after_five)
+    store = Store(fresh_db)
+    try:
+        assert store.unfused_mentions(), "the stop left mentions waiting for fusion"
+    finally:
+        store.close()
+    again = api.ingest(reports, db=fresh_db)
+    assert again.duplicates == 5
+    assert list(api.incidents(fresh_db)) == list(api.incidents(clean))

@@ -147,8 +147,9 @@ def _fresh(store: Store, items: Iterable, report: IngestReport, emit, article_of
 
 def _store_and_fuse(store: Store, extracted: Iterable[tuple[Article, list[Mention]]], report: IngestReport,
                     emit, policy: dict | None) -> None:
-    """Store each article with its mentions (one transaction each), fusing every 200 new mentions."""
-    new_mentions: list[Mention] = []
+    """Store each article with its mentions (one transaction each), fusing every 200 new mentions.  Mentions
+    an earlier, interrupted run stored but did not fuse are fused with the first new ones."""
+    new_mentions: list[Mention] = store.unfused_mentions()
     for article, mentions in extracted:
         try:
             store.add_article(article, mentions)

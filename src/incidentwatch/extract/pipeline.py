@@ -12,7 +12,10 @@ says it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import signal
+import sys
 from collections import defaultdict
 from itertools import islice
 from typing import Iterable, Iterator
@@ -219,7 +222,8 @@ def extract_articles(articles: Iterable[Article], batch_size: int = 16, chunk: i
     gc.collect()
     gc.freeze()
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             pending: deque = deque()
             for block in blocks:
                 pending.append(pool.submit(_extract_block, block, batch_size))
@@ -229,6 +233,18 @@ def extract_articles(articles: Iterable[Article], batch_size: int = 16, chunk: i
                 yield from pending.popleft().result()
     finally:
         gc.unfreeze()  # a long-lived caller's later garbage must stay collectable
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the process that started it does, even when that one is killed outright (a
+    worker blocked on its task queue would otherwise wait forever, holding memory and the database files)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
 
 
 def _extract_block(block: list[Article], batch_size: int) -> list[tuple[Article, list[Mention]]]:

@@ -196,6 +196,15 @@ class Store:
             for row in conn.execute(select(t.mentions.c.data).order_by(t.mentions.c.id)):
                 yield Mention.from_dict(row[0])
 
+    def unfused_mentions(self) -> list[Mention]:
+        """Mentions in no incident: stored by an ingest that stopped (killed, interrupted) before it fused
+        them.  A finished ingest leaves none."""
+        im = t.incident_mentions
+        fused = select(im.c.mention_id).where(im.c.mention_id == t.mentions.c.id).exists()
+        with self.engine.connect() as conn:
+            return [Mention.from_dict(row[0]) for row in
+                    conn.execute(select(t.mentions.c.data).where(~fused).order_by(t.mentions.c.id))]
+
     # --- incidents ----------------------------------------------------------
     def replace_incidents(self, mention_ids: Iterable[str], new: list[Incident]) -> None:
         """Drop the incidents holding these mentions and store the re-fused ones, atomically."""
