@@ -53,6 +53,9 @@ class Figure:
         return cls(d.get("min"), d.get("max"), d.get("best"))
 
 
+PLAUSIBLE_DATES = (dt.date(1800, 1, 1), dt.date(2200, 12, 31))
+
+
 @dataclass
 class Article:
     id: str
@@ -64,6 +67,12 @@ class Article:
     site: str | None = None
     source: str = ""  # the input it was read from: "path" or "path:line"
     format: str = "text"
+
+    def __post_init__(self) -> None:
+        # a publication date at the ends of the calendar ("0001-01-01") is no date: the date arithmetic of
+        # extraction and fusion would overflow on it
+        if self.published is not None and not PLAUSIBLE_DATES[0] <= self.published <= PLAUSIBLE_DATES[1]:
+            self.published, self.published_source = None, None
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)

@@ -187,7 +187,7 @@ def _resolve(kind: str, m: re.Match, anchor: dt.date | None) -> DateRef | None:
         if kind == "year":
             y = int(g["y"])
             return DateRef(m.start(), m.end(), text, dt.date(y, 1, 1), "year", dt.date(y, 12, 31))
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, OverflowError):  # OverflowError: arithmetic past year 1 or 9999
         return None
     return None
 

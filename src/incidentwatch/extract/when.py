@@ -45,7 +45,7 @@ def incident_date(sents: list[Sentence], anchor: dt.date | None, published: dt.d
             return False
         if anchor is None:
             return True
-        return anchor - dt.timedelta(days=BACKGROUND_GAP_DAYS) <= ref.date <= anchor + dt.timedelta(days=1)
+        return (anchor - ref.date).days <= BACKGROUND_GAP_DAYS and (ref.date - anchor).days <= 1
 
     scored = [(date_score(ref, s, rank), -rank, ref, s)
               for rank, s in enumerate(x for x in sents if x.attack) for ref in s.dates

@@ -27,7 +27,10 @@ def read(data: bytes, source: str) -> Iterator[Article | Rejection]:
         content = decode_text(data)
     except UndecodableError as e:
         raise Rejected(str(e)) from None
-    yield from _records(enumerate(content.splitlines(), start=1), source)
+    if not content.strip():
+        raise Rejected("file has no text")
+    # lines end at "\n" only: U+2028 and kin may stand unescaped inside a JSON string
+    yield from _records(enumerate(content.split("\n"), start=1), source)
 
 
 def read_stream(path: Path, source: str, max_line: int) -> Iterator[Article | Rejection]:

@@ -29,7 +29,10 @@ def article_id_for(text: str) -> str:
 def site_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlparse(url).hostname or ""
+    try:
+        host = urlparse(url).hostname or ""
+    except ValueError:  # "http://[bad/x": not a URL, so no site
+        return None
     for prefix in ("www.", "m.", "mobile.", "amp."):
         if host.startswith(prefix):
             host = host[len(prefix):]
@@ -46,7 +49,10 @@ def date_from_url(url: str | None) -> tuple[dt.date | None, str | None]:
     """A day written into a URL path (/2024/06/23/, /20240322/); a month alone is no publication date."""
     if not url:
         return None, None
-    path = urlparse(url).path
+    try:
+        path = urlparse(url).path
+    except ValueError:
+        return None, None
     for pat in _URL_DATES:
         m = pat.search(path)
         if m:
