@@ -45,38 +45,38 @@ def looks_binary(data: bytes) -> bool:
     return controls > max(8, len(sample) // 20)
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def read_file(path: Path) -> Iterator[Article | Rejection]:
     name = str(path)
     try:
         size = path.stat().st_size
-        if path.suffix.lower() in STREAMED and size > MAX_BYTES:
-            with open(path, "rb") as f:
-                head = f.read(8192)
-            if looks_binary(head) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-                yield Rejection(name, "binary file, not text")
-                return
-            if not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 is read whole, below
-                yield from jsonl.read_stream(path, name, MAX_BYTES)
-                return
-        if size > MAX_BYTES:
+        with open(path, "rb") as f:
+            head = f.read(8192)
+        # past the per-document limit a JSON Lines file is read a line at a time (UTF-16 is read whole)
+        streamed = path.suffix.lower() in STREAMED and size > MAX_BYTES and not head.startswith(_UTF16_BOMS)
+        if size > MAX_BYTES and not streamed:
             yield Rejection(name, f"file is {size / 1048576:.1f} MB, over the 10 MB limit")
             return
-        data = path.read_bytes()
+        data = head if streamed else path.read_bytes()
     except OSError as e:
         yield Rejection(name, f"cannot be read ({e.strerror or e})")
         return
-    if not data.strip():
+    if not streamed and not data.strip():  # a streamed file's first lines may be blank
         yield Rejection(name, "file is empty")
         return
-    if looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if looks_binary(data) and not data.startswith(_UTF16_BOMS):
         yield Rejection(name, "binary file, not text")
         return
-    reader = READERS.get(path.suffix.lower()) or _sniff(data[:2048])
     try:
-        yield from reader(data, name)
+        if streamed:
+            yield from jsonl.read_stream(path, name, MAX_BYTES)
+        else:
+            yield from (READERS.get(path.suffix.lower()) or _sniff(data[:2048]))(data, name)
     except Rejected as e:
         yield Rejection(name, str(e))
-    except Exception as e:  # a reader bug must not stop the batch
+    except Exception as e:  # a reader bug (or a file that fails while streamed) must not stop the batch
         yield Rejection(name, f"could not be read: {type(e).__name__}: {e}")
 
 
