@@ -18,6 +18,7 @@ import re
 from ..model import Claim, Evidence
 from .actors import find_groups, groups
 from .lexicon import load_toml, phrase_pattern
+from .nlp import parse_sentence
 
 _NEG = re.compile(r"\b(?:not|no|never|n't|without|nor|yet to|nobody|no one|no group|none)\b(?:\W+\w+){0,4}\W*$", re.I)
 CUES = [
@@ -196,7 +197,8 @@ def _known_source(sentence: str, known: list[tuple[str, int, int]], cue: re.Matc
 
 def statements(sentence: str, offset: int, article_id: str, span=None) -> list[Claim]:
     """Responsibility statements in one sentence (offsets into the article).
-    `span` is the sentence's spaCy Span, when there is one, for finding who speaks."""
+    `span` is the sentence's dependency parse, for finding who speaks; without one, the sentence is parsed
+    when a statement is found (most sentences have none, and are never parsed)."""
     out: list[Claim] = []
     actors = [(g.group, g.start - offset, g.end - offset) for g in find_groups(sentence, offset)]
     actors += _find("state", sentence)
@@ -245,6 +247,8 @@ def statements(sentence: str, offset: int, article_id: str, span=None) -> list[C
             if st == "blamed" and NO_EVIDENCE.search(sentence):
                 hedge_text = "without evidence"
             source = _known_source(sentence, known_sources, cue, actor)
+            if source is None and span is None:
+                span = parse_sentence(sentence)
             if source is None and st in ("blamed", "disputed", "denied"):
                 source = _cue_subject(span, cue.start(), (a0, a1)) if st != "denied" else None
             if source is None:

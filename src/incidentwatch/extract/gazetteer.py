@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .lexicon import load_toml
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 
 def fold(s: str) -> str:
@@ -109,7 +109,9 @@ class Gazetteer:
                 if p.kind == "city":
                     self.skeletons[translit_key(key)].append(p)
         self.skeletons = dict(self.skeletons)
-        self.by_country  # built with the index (and cached with it), not in each process that reads
+        # built with the index (and cached with it), not in each process that reads
+        self.by_country
+        self.cities_by_length
 
     def lookup(self, name: str) -> list[Place]:
         key = fold(name)
@@ -128,6 +130,16 @@ class Gazetteer:
             for p in ps:
                 idx[p.cc].append((key, p))
         return idx
+
+    @functools.cached_property
+    def cities_by_length(self) -> dict[str, tuple[list[int], list[tuple[str, Place]]]]:
+        """Each country's city names sorted by length (and those lengths, to bisect): spelling variants are
+        searched among names of about the same length."""
+        out = {}
+        for cc, items in self.by_country.items():
+            cities = sorted(((k, p) for k, p in items if p.kind == "city"), key=lambda kp: len(kp[0]))
+            out[cc] = ([len(k) for k, _ in cities], cities)
+        return out
 
 
 def _build() -> Gazetteer:

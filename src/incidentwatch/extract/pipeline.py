@@ -25,7 +25,7 @@ from .casualties import combine
 from .claims import NO_EVIDENCE, UNVERIFIED, best_supported
 from .dates import DateRef
 from .gazetteer import gazetteer
-from .nlp import load_nlp
+from .nlp import load_nlp, load_parser
 from .people import attackers
 from .relevance import could_report_attack, is_attack_report
 from .sentences import Sentence, analyse
@@ -203,7 +203,8 @@ def extract_articles(articles: Iterable[Article], batch_size: int = 16, chunk: i
     above one, chunks are parsed and read in that many processes while this one stores and fuses; at most
     four chunks per worker are in flight."""
     load_nlp()
-    gazetteer()  # load before the first batch (and before workers fork, which then share it)
+    load_parser()
+    gazetteer()  # load before the first batch (and before workers fork, which then share them)
     it = iter(articles)
     # workers take smaller chunks, so that none is left parsing a long last chunk alone
     size = chunk if workers <= 1 else max(1, min(chunk, batch_size))

@@ -9,10 +9,10 @@ says California.
 """
 from __future__ import annotations
 
-import functools
 import math
 import re
-from collections import Counter, defaultdict
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -118,29 +118,6 @@ def _score(p: Place, countries: Counter, regions: Counter) -> float:
     return s
 
 
-class _CityIndex:
-    """A country's (or region's) city names for fuzzy search, by length.  Built once per country, not per
-    mention: a large country has a hundred thousand names."""
-
-    def __init__(self, items: list[tuple[str, Place]]):
-        self.keys: dict[str, Place] = {}
-        for k, p in items:
-            self.keys.setdefault(k, p)
-        self.by_length: dict[int, list[str]] = defaultdict(list)
-        for k in self.keys:
-            self.by_length[len(k)].append(k)
-
-
-@functools.lru_cache(maxsize=64)
-def _city_index(gz: Gazetteer, cc: str) -> dict[str | None, _CityIndex]:
-    """The country's index as a whole (None) and per region."""
-    cities = [(k, p) for k, p in gz.by_country.get(cc, []) if p.kind == "city"]
-    by_region: dict[str | None, list] = defaultdict(list)
-    for k, p in cities:
-        by_region[p.admin1].append((k, p))
-    return {None: _CityIndex(cities), **{r: _CityIndex(items) for r, items in by_region.items()}}
-
-
 def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> list[Place]:
     """Transliteration variants, searched only inside the countries (regions) the article names."""
     key = fold(name)
@@ -157,17 +134,19 @@ def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> li
     same = sorted({p for p in gz.skeletons.get(translit_key(key), ()) if inside(p)}, key=lambda p: -p.population)
     if same:
         return same[:1]
-    parts = []
+    keys: list[str] = []
+    found: list[Place] = []
     for cc in top:
-        index = _city_index(gz, cc)
-        parts += [index[a] for c, a in places if c == cc and a in index] if places else [index[None]]
-    pool: dict[str, Place] = {}
-    for part in parts:
-        for n in range(len(key) - 4, len(key) + 5):
-            for k in part.by_length.get(n, ()):
-                pool.setdefault(k, part.keys[k])
-    hit = process.extractOne(key, list(pool), scorer=fuzz.ratio, score_cutoff=85)
-    return [pool[hit[0]]] if hit else []
+        lengths, cities = gz.cities_by_length.get(cc, ([], []))
+        near = cities[bisect_left(lengths, len(key) - 4):bisect_right(lengths, len(key) + 4)]
+        if places:
+            wanted = {a for c, a in places if c == cc}
+            near = [(k, p) for k, p in near if p.admin1 in wanted]
+        keys += [k for k, _ in near]
+        found += [p for _, p in near]
+    # the first best match: a name listed twice counts where it is first listed
+    hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=85)
+    return [found[hit[2]]] if hit else []
 
 
 def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None) -> list[PlaceMention]:
