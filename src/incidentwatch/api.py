@@ -35,6 +35,7 @@ class IngestReport:
     mentions: int = 0
     incidents_touched: int = 0
     duplicate_ids: list[str] = field(default_factory=list)
+    mention_ids: list[str] = field(default_factory=list)  # the mentions this batch stored
 
     @property
     def exit_code(self) -> int:
@@ -94,10 +95,17 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | Store | None = None,
     `on_event(kind, item)` is called with ("ingested", Article), ("duplicate", Article)
     or ("rejected", Rejection) as the batch goes, for progress display.
     """
+    return ingest_articles(read_paths(paths), db, on_event, batch_size, policy, workers)
+
+
+def ingest_articles(articles: Iterable[Article | Rejection], db: str | Store | None = None,
+                    on_event: Callable[[str, object], None] | None = None, batch_size: int = 16,
+                    policy: dict | None = None, workers: int = 1) -> IngestReport:
+    """`ingest` of articles already read (a feed fetched by `watch`, a notebook's own records)."""
     store = open_store(db)
     report = IngestReport()
     emit = on_event or (lambda kind, item: None)
-    fresh = _fresh(store, read_paths(paths), report, emit)
+    fresh = _fresh(store, articles, report, emit)
     _store_and_fuse(store, extract_articles(fresh, batch_size=batch_size, workers=workers), report, emit, policy)
     return report
 
@@ -161,6 +169,7 @@ def _store_and_fuse(store: Store, extracted: Iterable[tuple[Article, list[Mentio
             continue
         report.ingested += 1
         report.mentions += len(mentions)
+        report.mention_ids += [m.id for m in mentions]
         new_mentions.extend(mentions)
         emit("ingested", article)
         if len(new_mentions) >= 200:

@@ -310,6 +310,39 @@ def serve(db: Optional[str] = DbOption, host: str = typer.Option("127.0.0.1", he
     uvicorn.run(create_app(db, review_token), host=host, port=port, log_level="warning")
 
 
+@app.command()
+def watch(config: Path = typer.Argument(..., help="The watch configuration (TOML): sources, rules, outputs."),
+          db: Optional[str] = DbOption,
+          once: bool = typer.Option(False, "--once", help="Poll every source once, deliver, and stop.")):
+    """Follow feeds, folders and growing JSON Lines files; alert on new and changed incidents.  Runs until
+    stopped (Ctrl-C); what it has seen and the alerts not yet delivered are kept in the database."""
+    import signal
+    import threading
+
+    from . import watch as w
+
+    try:
+        cfg = w.load(config)
+    except w.ConfigError as e:
+        err.print(escape(str(e)), highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    # article text is hostile: every line is escaped, so no markup in it reaches the terminal
+    watcher = w.Watcher(cfg, db=db, log=lambda line: err.print(escape(line), highlight=False, soft_wrap=True),
+                        print_line=lambda line: out.print(escape(line), highlight=False, soft_wrap=True))
+    try:
+        if once:
+            watcher.run_once()
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        err.print(f"watching {len(cfg.sources)} sources with {len(cfg.rules)} rules; Ctrl-C stops",
+                  highlight=False)
+        watcher.run(stop)
+    finally:
+        watcher.close()
+
+
 muc4_app = typer.Typer(help="MUC-4: predict templates in the form of the MUC-4 scorer.", no_args_is_help=True)
 app.add_typer(muc4_app, name="muc4")
 

@@ -13,6 +13,10 @@ from .metadata import date_from_url, site_from_url
 from .text import article_from_text
 
 
+class EmptyFeed(Rejected):
+    """A well-formed feed without items (a quiet search feed): nothing to read, but nothing wrong."""
+
+
 def html_to_text(fragment: str) -> str:
     if "<" not in fragment:
         return fragment.strip()
@@ -39,9 +43,13 @@ def _entry_date(entry) -> dt.date | None:
     return None
 
 
-def read(data: bytes, source: str) -> Iterator[Article]:
+def read(data: bytes, source: str, titles_only: bool = False) -> Iterator[Article]:
+    """One article per item with text.  With `titles_only`, an item with a title and a link but no text
+    is kept too, as its title (the watcher then fetches the page it links to)."""
     feed = feedparser.parse(data)
     if not feed.entries:
+        if feed.get("version") and not feed.get("bozo"):
+            raise EmptyFeed("feed has no items")
         why = getattr(feed.get("bozo_exception"), "args", None) or ["no items"]
         raise Rejected(f"feed does not parse ({str(why[0]).splitlines()[0]})")
     site = (feed.feed.get("title") or "").strip() or None
@@ -52,9 +60,9 @@ def read(data: bytes, source: str) -> Iterator[Article]:
             body = max((c.get("value", "") for c in entry.content), key=len)
         body = html_to_text(body or entry.get("summary", "") or "")
         title = html_to_text(entry.get("title", "") or "")
-        if not body.strip():
-            continue
         url = entry.get("link")
+        if not body.strip() and not (titles_only and title.strip() and url):
+            continue
         published, how = _entry_date(entry), "feed"
         if published is None:
             published, _ = date_from_url(url)

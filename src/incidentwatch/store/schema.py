@@ -112,3 +112,38 @@ corrections = Table(
     Index("ix_corrections_anchor", "anchor"),
     Index("ix_corrections_other", "other"),
 )
+
+# `incidentwatch watch`: what each source has given (feed validators, items seen, file offsets), what each
+# incident looked like when last seen (to tell what changed), and the alerts, kept until every output
+# has taken them (an outbox: a restart neither repeats nor loses one).
+watch_sources = Table(
+    "watch_sources", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+watch_seen = Table(
+    "watch_seen", metadata,
+    Column("mention_id", String(220), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule", String(200), nullable=False),
+    Column("incident_id", String(40), nullable=False),
+    Column("change", String(40), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries", metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True),
+    Column("output", String(200), primary_key=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=False),
+)

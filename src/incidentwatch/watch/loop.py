@@ -1,0 +1,157 @@
+"""The watch loop: poll each source when it is due, store and fuse what is new as `ingest` does, turn the
+incidents' changes into alerts, and hand the alerts to every output."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+import time
+from typing import Callable
+
+from .. import api
+from ..ingest import Rejection
+from ..model import Article
+from ..store.watchstate import WatchState
+from .alerts import alerts_for
+from .config import Config, Source
+from .fetch import Fetcher
+from .outputs import sender
+from .sources import SourceDown, poll, version
+
+
+# the state row that says this database has had its baseline taken (no source can have this name: a
+# source's name is its URL or path unless the configuration names it, and names are checked)
+BASELINE = "(baseline)"
+
+
+def _stderr(line: str) -> None:
+    print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {line}", file=sys.stderr, flush=True)
+
+
+class Watcher:
+    def __init__(self, config: Config, db=None, log: Callable[[str], None] = _stderr,
+                 print_line: Callable[[str], None] = print, clock: Callable[[], float] = time.monotonic):
+        self.config = config
+        self.own_store = not isinstance(db, api.Store)
+        self.store = api.open_store(db or config.db)
+        self.state = WatchState(self.store)
+        self.log = log
+        self.clock = clock
+        self.fetcher = Fetcher(config.user_agent, config.timeout, config.per_host_interval, config.robots,
+                               config.max_bytes)
+        self.outputs = [(o.name, sender(o, print_line, config.user_agent, config.timeout)) for o in config.outputs]
+        self.due = {s.name: 0.0 for s in config.sources}
+        self.failures = {s.name: 0 for s in config.sources}
+        self.output_problem: dict[str, str | None] = {name: None for name, _ in self.outputs}
+        if self.state.is_new():
+            # alerts are for what happens from now on: what the database already holds is the baseline
+            self._record_changes(alert=False)
+            self.state.set_source(BASELINE, {"at": dt.datetime.now(dt.timezone.utc).isoformat()})
+        # an output takes the alerts raised since it was first configured, not the history before it
+        self.since: dict[str, int] = {}
+        for name, _ in self.outputs:
+            reg = self.state.source(f"(output) {name}")
+            if not reg:
+                reg = {"since": self.state.last_alert_id()}
+                self.state.set_source(f"(output) {name}", reg)
+            self.since[name] = reg["since"]
+        if not config.rules:
+            self.log("no [[rule]] in the configuration: sources are followed and stored, but nothing is alerted")
+
+    def close(self) -> None:
+        self.fetcher.close()
+        for _, send in self.outputs:
+            getattr(send, "close", lambda: None)()
+        if self.own_store:
+            self.store.close()
+
+    # --- sources ------------------------------------------------------------
+    def poll(self, source: Source) -> int:
+        """Poll one source now; the number of articles stored.  A failure backs the source off."""
+        try:
+            items, state = poll(source, self.state.source(source.name), self.fetcher, self.log)
+        except SourceDown as e:
+            return self._back_off(source, str(e))
+        except Exception as e:  # a bug or a surprise at one source must not stop the others
+            return self._back_off(source, f"{source.where}: {type(e).__name__}: {e}")
+        if self.failures[source.name]:
+            self.log(f"{source.name}: working again after {self.failures[source.name]} failed polls")
+            self.failures[source.name] = 0
+        articles: list[Article | Rejection] = []
+        for item in items:
+            if isinstance(item, Rejection):
+                self.log(f"{source.name}: {item}")
+            else:
+                articles.append(version(item, self.store.article))
+        try:
+            report = api.ingest_articles(articles, self.store) if articles else api.IngestReport()
+            self.state.set_source(source.name, state)  # only now: what was read is stored
+            self._record_changes()
+        except Exception as e:  # the database away or full: read it all again next time, lose nothing
+            return self._back_off(source, f"storing failed: {type(e).__name__}: {(str(e).splitlines() or [''])[0]}")
+        for r in report.rejected:
+            self.log(f"{source.name}: {r}")
+        self.due[source.name] = self.clock() + source.every
+        return report.ingested
+
+    def _back_off(self, source: Source, problem: str) -> int:
+        self.failures[source.name] += 1
+        wait = min(source.every * 2 ** self.failures[source.name], self.config.max_backoff)
+        self.due[source.name] = self.clock() + wait
+        self.log(f"{source.name}: {problem}; next try in {wait:g} s")
+        return 0
+
+    def _record_changes(self, alert: bool = True) -> None:
+        """Compare the incidents of every mention not looked at yet with how they were last seen, queue
+        the alerts, and remember them as they are now."""
+        while ids := self.state.unseen_mentions():
+            records = self.store.incidents_of_mentions(ids)
+            seen = self.state.seen(m for r in records for m in r.get("mention_ids") or [])
+            alerts, remember = alerts_for(records, seen, self.config.rules)
+            # a mention in no incident (an analyst split it off, say) is looked at once, not at every poll
+            remember.update({m: {} for m in ids if m not in remember})
+            self.state.record(remember, alerts if alert else [])
+
+    # --- outputs ------------------------------------------------------------
+    def deliver(self) -> int:
+        """Hand every queued alert to every output that has not taken it; the number delivered."""
+        sent = 0
+        for name, send in self.outputs:
+            for alert in self.state.undelivered(name, self.since[name]):
+                try:
+                    send(alert)
+                except Exception as e:
+                    problem = str(e) or type(e).__name__
+                    if self.output_problem[name] != problem:  # once, not at every retry
+                        self.log(f"output {name}: {problem}; the alerts wait for it")
+                        self.output_problem[name] = problem
+                    break
+                self.state.delivered(alert["id"], name)
+                sent += 1
+                if self.output_problem[name]:
+                    self.log(f"output {name}: delivering again")
+                    self.output_problem[name] = None
+        return sent
+
+    # --- running ------------------------------------------------------------
+    def run_once(self) -> None:
+        """Poll every source once and deliver (`watch --once`, and the tests)."""
+        self.deliver()  # what an earlier run queued but could not deliver
+        for source in self.config.sources:
+            self.poll(source)
+        self.deliver()
+
+    def run(self, stop: threading.Event | None = None, tick: float = 1.0) -> None:
+        """Poll sources as they fall due until `stop` is set."""
+        stop = stop or threading.Event()
+        self.deliver()
+        while not stop.is_set():
+            for source in self.config.sources:
+                if stop.is_set():
+                    break
+                if self.clock() >= self.due[source.name]:
+                    self.poll(source)
+                    self.deliver()
+            nxt = min(self.due.values(), default=self.clock() + tick)
+            stop.wait(max(0.05, min(tick, nxt - self.clock())))
+        self.deliver()
