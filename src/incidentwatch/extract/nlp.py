@@ -36,10 +36,10 @@ class ModelMissing(RuntimeError):
     pass
 
 
-def _load(exclude: list[str], enable: list[str]) -> Language:
+def _load(exclude: list[str], enable: list[str], **kwargs) -> Language:
     for name in MODEL_PACKAGES:
         try:
-            nlp = spacy.load(name, exclude=exclude)
+            nlp = spacy.load(name, exclude=exclude, **kwargs)
         except OSError:
             continue
         for pipe in enable:  # off in the package's configuration
@@ -59,8 +59,8 @@ def load_nlp() -> Language:
 
 @functools.cache
 def load_parser() -> Language:
-    """The dependency parser, for the sentences that need one."""
-    return _load(PARSER_UNUSED, [])
+    """The dependency parser, for the sentences that need one (sharing the other pipeline's vocabulary)."""
+    return _load(PARSER_UNUSED, [], vocab=load_nlp().vocab)
 
 
 def parse_sentence(text: str):
