@@ -24,8 +24,10 @@ from .lexicon import load_toml
 INDEX_VERSION = 5
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(s: str) -> str:
-    """Accents, case and punctuation removed: the key names are looked up by."""
+    """Accents, case and punctuation removed: the key names are looked up by.  Cached: fusion compares
+    the same few place names thousands of times."""
     s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
     s = re.sub(r"['’`]", "", s.lower())
     return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())

@@ -211,7 +211,7 @@ def extract_articles(articles: Iterable[Article], batch_size: int = 16, chunk: i
     blocks = iter(lambda: list(islice(it, size)), [])
     if workers <= 1:
         for block in blocks:
-            yield from _extract_block(block, batch_size)
+            yield from zip(block, _extract_block(block, batch_size))
         return
     import gc
     import multiprocessing
@@ -219,19 +219,23 @@ def extract_articles(articles: Iterable[Article], batch_size: int = 16, chunk: i
     from concurrent.futures import ProcessPoolExecutor
 
     # the model and the gazetteer (half a gigabyte) are shared with the forked workers page by page; the
-    # collector would write to every object it scans and so copy those pages into each worker
-    gc.collect()
+    # collector would write to every object it scans and so copy those pages into each worker.  No
+    # collection first: a full one scans those millions of objects (most of a second), and what is garbage
+    # now is collectable again after the unfreeze below
     gc.freeze()
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            # the articles stay here; only their mentions come back (no second copy of every text)
             pending: deque = deque()
             for block in blocks:
-                pending.append(pool.submit(_extract_block, block, batch_size))
+                pending.append((block, pool.submit(_extract_block, block, batch_size)))
                 while len(pending) >= 4 * workers:
-                    yield from pending.popleft().result()
+                    block, done = pending.popleft()
+                    yield from zip(block, done.result())
             while pending:
-                yield from pending.popleft().result()
+                block, done = pending.popleft()
+                yield from zip(block, done.result())
     finally:
         gc.unfreeze()  # a long-lived caller's later garbage must stay collectable
 
@@ -248,8 +252,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _extract_block(block: list[Article], batch_size: int) -> list[tuple[Article, list[Mention]]]:
+def _extract_block(block: list[Article], batch_size: int) -> list[list[Mention]]:
+    """The mentions of each article of the block, in order."""
     wanted = [a for a in block if could_report_attack(a.text)]
     found = {id(article): extract_article(article, doc) for doc, article in
              load_nlp().pipe(((a.text, a) for a in wanted), as_tuples=True, batch_size=batch_size)}
-    return [(article, found.get(id(article), [])) for article in block]
+    return [found.get(id(article), []) for article in block]
