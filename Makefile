@@ -59,9 +59,11 @@ bench-web: install-dev
 bench: install
 	$(BIN)/python benchmarks/throughput.py
 
-# Property-based tests of the readers and the pipeline with many more examples (about 10 minutes)
+# Property-based tests of the readers and the pipeline with many more examples (about 10 minutes; stopped
+# after 25 minutes whatever happens), with the number of inputs each test tried
 fuzz: install-dev
-	INCIDENTWATCH_FUZZ=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
+	INCIDENTWATCH_FUZZ=1 timeout --signal=INT 1500 $(BIN)/python -m pytest -q -p no:cacheprovider \
+		--hypothesis-show-statistics tests/test_fuzz.py
 
 # Peak memory of ingesting 20,000 articles with two workers (about 15 minutes)
 bench-memory: install-dev
