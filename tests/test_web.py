@@ -702,3 +702,24 @@ def test_the_store_assembles_no_sql_from_values():
         source = inspect.getsource(module)
         assert not re.search(r"""(?:text|execute|exec_driver_sql)\(\s*f["']""", source), module.__name__
         assert ".format(" not in source.replace('INDEX_TEXT.format(where="WHERE i.id IN :ids")', ""), module.__name__
+
+
+def test_a_parent_named_only_through_its_branch_has_a_page_listing_the_branch(tmp_path):
+    report = tmp_path / "branch.txt"
+    report.write_text(
+        "Gunmen attack police post in Dagestan\n\n"
+        "Gunmen opened fire on a police post in Derbent, Dagestan, Russia, on Sunday, April 14, 2024, killing two "
+        "officers and wounding three, the interior ministry said. The attackers escaped in a car.\n\n"
+        "Vilayat Kavkaz claimed responsibility for the attack on the police post in a statement on Monday.",
+        encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'branch.db'}"
+    api.ingest([report], db=url)
+    branch = "Islamic State – Caucasus Province"
+    assert [(g.name, g.parent) for g in api.groups(url)] == [(branch, IS)]
+    client = TestClient(create_app(url))
+    page = client.get(f"/groups/{branch}")
+    assert page.status_code == 200 and f'Part of <a href="/groups/{IS}">' in page.text
+    parent = client.get(f"/groups/{IS}")
+    assert parent.status_code == 200
+    assert f'<a href="/groups/{branch}">{branch}</a> (1 incident)' in parent.text
+    assert client.get("/groups/No Such Group").status_code == 404

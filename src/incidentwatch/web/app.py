@@ -190,12 +190,15 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
 
     @app.get("/groups/{name:path}", response_class=HTMLResponse)
     def group(name: str):
-        profile = next((g for g in api.groups(store) if g.name == name), None)
+        profiles = api.groups(store)
+        profile = next((g for g in profiles if g.name == name), None)
+        # a parent named only through its branches ("Part of" links to it) lists them
+        branches = [g for g in profiles if g.parent == name]
         f = Filters(group=name)
         rows, totals = store.search(f, "date", True, 1, 200)
-        if profile is None and not totals["incidents"]:
+        if profile is None and not totals["incidents"] and not branches:
             raise HTTPException(404, f"no group {name!r} in this database")
-        return page("group.html", name=name, profile=profile, rows=rows, totals=totals,
+        return page("group.html", name=name, profile=profile, branches=branches, rows=rows, totals=totals,
                     timeline=charts.timeline(store.timeline(f)), map=charts.world_map(store.points(f)))
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse)
