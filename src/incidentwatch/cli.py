@@ -307,7 +307,9 @@ def serve(db: Optional[str] = DbOption, host: str = typer.Option("127.0.0.1", he
                   highlight=False)
     err.print(f"incidentwatch workbench on http://{escape(host)}:{port}/ "
               f"({'review enabled' if review_token else 'read-only'})", highlight=False)
-    uvicorn.run(create_app(db, review_token), host=host, port=port, log_level="warning")
+    # keep idle connections longer than clients do (httpx and browsers keep them 5 s or more): a server that
+    # closes one just as a client reuses it makes that request fail
+    uvicorn.run(create_app(db, review_token), host=host, port=port, log_level="warning", timeout_keep_alive=75)
 
 
 @app.command()
