@@ -71,3 +71,30 @@ def test_changes_stored_but_not_alerted_before_a_crash_are_alerted_after_the_res
     assert len(printed) == 1 and "Khasavyurt" in printed[0]
     assert len(WatchState(Store(db)).alerts()) == 1
     w.close()
+
+
+def test_a_failing_source_keeps_its_back_off_across_a_restart(tmp_path):
+    gone = tmp_path / "unmounted"
+    cfg = parse({"source": [{"name": "share", "folder": str(gone), "every": 60}], "rule": [{"name": "all"}],
+                 "output": [{"type": "terminal"}]})
+    db = f"sqlite:///{tmp_path / 'desk.db'}"
+    logged: list[str] = []
+    w = Watcher(cfg, db=db, log=logged.append, print_line=lambda line: None)
+    w.run_once()
+    assert logged == [f"share: {gone}: no such folder; next try in 120 s"]
+    w.close()
+
+    w = Watcher(cfg, db=db, log=logged.append, print_line=lambda line: None)  # the restart
+    assert 100 < w.due["share"] - w.clock() <= 120  # not asked again at once
+    w.poll(cfg.sources[0])  # asked anyway: the back-off goes on doubling
+    assert logged[-1].endswith("next try in 240 s")
+    w.close()
+
+    gone.mkdir()
+    w = Watcher(cfg, db=db, log=logged.append, print_line=lambda line: None)
+    w.poll(cfg.sources[0])
+    assert logged[-1] == "share: working again after 2 failed polls"
+    w.close()
+    w = Watcher(cfg, db=db, log=logged.append, print_line=lambda line: None)
+    assert w.failures["share"] == 0 and w.due["share"] <= w.clock()
+    w.close()

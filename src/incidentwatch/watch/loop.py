@@ -42,6 +42,10 @@ class Watcher:
         self.outputs = [(o.name, sender(o, print_line, config.user_agent, config.timeout)) for o in config.outputs]
         self.due = {s.name: 0.0 for s in config.sources}
         self.failures = {s.name: 0 for s in config.sources}
+        for s in config.sources:  # a restart keeps a failing source's back-off, not hammering it at once
+            backoff = self.state.source(s.name).get("backoff") or {}
+            self.failures[s.name] = int(backoff.get("failures", 0))
+            self.due[s.name] = self.clock() + max(0.0, float(backoff.get("until", 0)) - time.time())
         self.output_problem: dict[str, str | None] = {name: None for name, _ in self.outputs}
         if self.state.is_new():
             # alerts are for what happens from now on: what the database already holds is the baseline
@@ -85,6 +89,7 @@ class Watcher:
                 articles.append(version(item, self.store.article))
         try:
             report = api.ingest_articles(articles, self.store) if articles else api.IngestReport()
+            state = {k: v for k, v in state.items() if k != "backoff"}
             self.state.set_source(source.name, state)  # only now: what was read is stored
             self._record_changes()
         except Exception as e:  # the database away or full: read it all again next time, lose nothing
@@ -98,6 +103,12 @@ class Watcher:
         self.failures[source.name] += 1
         wait = min(source.every * 2 ** self.failures[source.name], self.config.max_backoff)
         self.due[source.name] = self.clock() + wait
+        try:
+            state = self.state.source(source.name)
+            state["backoff"] = {"failures": self.failures[source.name], "until": time.time() + wait}
+            self.state.set_source(source.name, state)
+        except Exception:  # the database is away too: the back-off holds for this run
+            pass
         self.log(f"{source.name}: {problem}; next try in {wait:g} s")
         return 0
 
