@@ -908,3 +908,22 @@ def test_no_rules_is_said_once_at_start(tmp_path, watchers):
     watchers(parse({"source": [{"folder": str(drop)}]}), f"sqlite:///{tmp_path / 'w.db'}", log=log.append,
              print_line=lambda line: None)
     assert len(log) == 1 and "no [[rule]]" in log[0]
+
+
+def test_a_slow_site_does_not_hold_up_the_others(site, tmp_path, watchers):
+    def slow(req):
+        site.stop.wait(2)  # within the timeout: it answers, late
+        return 200, {"Content-Type": "application/rss+xml"}, rss(site, [NAZRAN])
+    site.routes["/slow.xml"] = slow
+    site.routes["/quick.xml"] = feed_route(site, [A1])
+    cfg = parse({"watch": {"per_host_interval": 0, "timeout": 10},
+                 "source": [{"name": "slow", "feed": site.url("/slow.xml"), "every": 60, "pages": False},
+                            {"name": "quick", "feed": site.url("/quick.xml"), "every": 60, "pages": False}],
+                 "rule": [{"name": "all"}], "output": [{"type": "terminal"}]})
+    printed: list[str] = []
+    w = watchers(cfg, f"sqlite:///{tmp_path / 'w.db'}", log=lambda line: None, print_line=printed.append)
+    w.poll_many(cfg.sources)
+    w.deliver()
+    # both stored; the quick one first, though the slow one comes first in the file
+    assert len(printed) == 2
+    assert "Buynaksk" in printed[0] and "Nazran" in printed[1]

@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Callable
 
 from .. import api
@@ -18,6 +19,9 @@ from .fetch import Fetcher
 from .outputs import sender
 from .sources import SourceDown, poll, version
 
+
+# sources fetched side by side at most (each waits its turn at its own site: fetch.Fetcher)
+FETCHING_AT_ONCE = 8
 
 # the state row that says this database has had its baseline taken (no source can have this name: a
 # source's name is its URL or path unless the configuration names it, and names are checked)
@@ -72,12 +76,35 @@ class Watcher:
     # --- sources ------------------------------------------------------------
     def poll(self, source: Source) -> int:
         """Poll one source now; the number of articles stored.  A failure backs the source off."""
+        return self._store(source, self._fetch(source, self.state.source(source.name)))
+
+    def poll_many(self, sources: list[Source]) -> None:
+        """Poll these sources at once: fetched side by side (a slow site does not hold up the others),
+        stored one by one as each answers."""
+        if len(sources) <= 1:
+            for source in sources:
+                self.poll(source)
+            return
+        states = {s.name: self.state.source(s.name) for s in sources}  # the database is read here only
+        with ThreadPoolExecutor(min(FETCHING_AT_ONCE, len(sources)), thread_name_prefix="watch-fetch") as pool:
+            asked = {pool.submit(self._fetch, s, states[s.name]): s for s in sources}
+            for done in as_completed(asked):
+                self._store(asked[done], done.result())
+
+    def _fetch(self, source: Source, state: dict):
+        """What is new at the source, and its next state; or the problem (a string).  No database here:
+        this runs in a fetching thread."""
         try:
-            items, state = poll(source, self.state.source(source.name), self.fetcher, self.log)
+            return poll(source, state, self.fetcher, self.log)
         except SourceDown as e:
-            return self._back_off(source, str(e))
+            return str(e)
         except Exception as e:  # a bug or a surprise at one source must not stop the others
-            return self._back_off(source, f"{source.where}: {type(e).__name__}: {e}")
+            return f"{source.where}: {type(e).__name__}: {e}"
+
+    def _store(self, source: Source, fetched) -> int:
+        if isinstance(fetched, str):
+            return self._back_off(source, fetched)
+        items, state = fetched
         if self.failures[source.name]:
             self.log(f"{source.name}: working again after {self.failures[source.name]} failed polls")
             self.failures[source.name] = 0
@@ -148,8 +175,7 @@ class Watcher:
     def run_once(self) -> None:
         """Poll every source once and deliver (`watch --once`, and the tests)."""
         self.deliver()  # what an earlier run queued but could not deliver
-        for source in self.config.sources:
-            self.poll(source)
+        self.poll_many(self.config.sources)
         self.deliver()
 
     def run(self, stop: threading.Event | None = None, tick: float = 1.0) -> None:
@@ -157,12 +183,10 @@ class Watcher:
         stop = stop or threading.Event()
         self.deliver()
         while not stop.is_set():
-            for source in self.config.sources:
-                if stop.is_set():
-                    break
-                if self.clock() >= self.due[source.name]:
-                    self.poll(source)
-                    self.deliver()
+            due = [s for s in self.config.sources if self.clock() >= self.due[s.name]]
+            if due:
+                self.poll_many(due)
+                self.deliver()
             nxt = min(self.due.values(), default=self.clock() + tick)
             stop.wait(max(0.05, min(tick, nxt - self.clock())))
         self.deliver()
