@@ -28,8 +28,12 @@ FETCHING_AT_ONCE = 8
 BASELINE = "(baseline)"
 
 
+_CONTROL = dict.fromkeys(i for i in range(32) if i != 9) | {0x7f: None}
+
+
 def _stderr(line: str) -> None:
-    print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {line}", file=sys.stderr, flush=True)
+    # names and links in the log come from feeds: no escape sequences from them reach the terminal
+    print(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {line.translate(_CONTROL)}", file=sys.stderr, flush=True)
 
 
 class Watcher:
