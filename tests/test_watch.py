@@ -259,7 +259,8 @@ def stored_alerts(db: str) -> list[dict]:
 
 # --- 1. done when A: alerts once each through every output, across restarts and failing outputs -----------
 
-def test_feed_changes_alert_once_through_every_output_and_survive_restarts(site, smtp, tmp_path, watchers):
+def test_feed_changes_alert_once_through_every_output_and_survive_restarts(site, smtp, tmp_path, watchers,
+                                                                             fresh_db):
     items: list[dict] = []
     site.routes["/feed.xml"] = feed_route(site, items)
     hook = {"status": 200, "bodies": []}
@@ -279,7 +280,7 @@ def test_feed_changes_alert_once_through_every_output_and_survive_restarts(site,
                             {"type": "webhook", "url": site.url("/hook")},
                             {"type": "email", "host": "127.0.0.1", "port": smtp.port,
                              "from": "watch@example.org", "to": ["desk@example.org"]}]})
-    db = f"sqlite:///{tmp_path / 'watch.db'}"
+    db = fresh_db  # SQLite, and PostgreSQL when the tests are given one
     terminal: list[str] = []
     log: list[str] = []
 

@@ -29,10 +29,11 @@ def config(folder):
 
 
 @pytest.fixture
-def desk(tmp_path):
+def desk(tmp_path, fresh_db):
+    """A drop folder and a database (SQLite, and PostgreSQL when the tests are given one)."""
     folder = tmp_path / "drop"
     folder.mkdir()
-    return folder, f"sqlite:///{tmp_path / 'desk.db'}"
+    return folder, fresh_db
 
 
 def test_incidents_in_the_database_before_the_first_watch_are_a_baseline_not_alerts(desk, tmp_path):
@@ -73,11 +74,11 @@ def test_changes_stored_but_not_alerted_before_a_crash_are_alerted_after_the_res
     w.close()
 
 
-def test_a_failing_source_keeps_its_back_off_across_a_restart(tmp_path):
+def test_a_failing_source_keeps_its_back_off_across_a_restart(tmp_path, fresh_db):
     gone = tmp_path / "unmounted"
     cfg = parse({"source": [{"name": "share", "folder": str(gone), "every": 60}], "rule": [{"name": "all"}],
                  "output": [{"type": "terminal"}]})
-    db = f"sqlite:///{tmp_path / 'desk.db'}"
+    db = fresh_db
     logged: list[str] = []
     w = Watcher(cfg, db=db, log=logged.append, print_line=lambda line: None)
     w.run_once()
