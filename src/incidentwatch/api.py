@@ -35,7 +35,6 @@ class IngestReport:
     mentions: int = 0
     incidents_touched: int = 0
     duplicate_ids: list[str] = field(default_factory=list)
-    mention_ids: list[str] = field(default_factory=list)  # the mentions this batch stored
 
     @property
     def exit_code(self) -> int:
@@ -169,7 +168,6 @@ def _store_and_fuse(store: Store, extracted: Iterable[tuple[Article, list[Mentio
             continue
         report.ingested += 1
         report.mentions += len(mentions)
-        report.mention_ids += [m.id for m in mentions]
         new_mentions.extend(mentions)
         emit("ingested", article)
         if len(new_mentions) >= 200:

@@ -203,7 +203,6 @@ def extract_articles(articles: Iterable[Article], batch_size: int = 16, chunk: i
     above one, chunks are parsed and read in that many processes while this one stores and fuses; at most
     four chunks per worker are in flight."""
     load_nlp()
-    load_parser()
     gazetteer()  # load before the first batch (and before workers fork, which then share them)
     it = iter(articles)
     # workers take smaller chunks, so that none is left parsing a long last chunk alone
@@ -213,6 +212,7 @@ def extract_articles(articles: Iterable[Article], batch_size: int = 16, chunk: i
         for block in blocks:
             yield from zip(block, _extract_block(block, batch_size))
         return
+    load_parser()  # loaded lazily by one process; loaded here, the forked workers share it
     import gc
     import multiprocessing
     from collections import deque
