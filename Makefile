@@ -69,7 +69,7 @@ fuzz: install-dev
 bench-memory: install-dev
 	$(BIN)/python benchmarks/memory.py --articles 20000 --workers 2
 
-# Ingest ../shared/corpora/news-dev into a fresh database, export and score it.
+# Split news-dev and news-dev2 by event into a tune and a check half; ingest, export and score each half.
 bench-news: install
 	$(BIN)/python benchmarks/news.py
 

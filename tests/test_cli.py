@@ -226,3 +226,52 @@ def test_ingest_with_two_workers_stores_what_one_process_stores(run, ingested, i
     assert result.exit_code == 0, result.output
     assert f"{ingested.report.ingested} ingested" in result.output
     assert list(api.incidents(fresh_db)) == incident_records
+
+
+
+def test_background_only_incidents_are_left_out_unless_asked(cli, tmp_path):
+    """list, timeline and export leave out what articles only recall in passing (an incident no report tells
+    as news); --include-background brings it back."""
+    import datetime as dt
+
+    from incidentwatch.fuse import fuse
+    from incidentwatch.model import Article, Mention
+
+    article = Article(id="museum-reopens", text="The citadel museum in Derbent reopened. In December 2015 gunmen "
+                      "opened fire on visitors at the citadel.", published=dt.date(2019, 5, 14))
+    aside = Mention(id="museum-reopens#0", article_id=article.id, role="background", date=dt.date(2015, 12, 1),
+                    date_end=dt.date(2015, 12, 31), date_precision="month", country="Russia", admin1="Dagestan",
+                    city="Derbent", attack_types=["Armed Assault"], published=article.published)
+    db = str(tmp_path / "museum.db")
+    Store(db).bulk_load([article], [aside], fuse([aside]))
+    every = list(api.incidents(db, include_background=True))
+    assert [i["background_only"] for i in every] == [True]
+    assert list(api.incidents(db)) == []
+    out = tmp_path / "out.jsonl"
+    cli("export", "-o", str(out), "--db", db)
+    assert out.read_text() == ""
+    cli("export", "-o", str(out), "--db", db, "--include-background")
+    assert [json.loads(line)["background_only"] for line in out.read_text().splitlines()] == [True]
+    assert "Derbent" not in cli("timeline", "--db", db) + cli("list", "--db", db)
+    assert "Derbent" in cli("timeline", "--db", db, "--include-background")
+    assert "Derbent" in cli("list", "--db", db, "--include-background")
+
+
+def test_the_workbench_search_leaves_background_only_incidents_out_unless_asked(tmp_path):
+    """The same default in the workbench's filtered views (api.search, which its pages call)."""
+    import datetime as dt
+
+    from incidentwatch.fuse import fuse
+    from incidentwatch.model import Article, Mention
+    from incidentwatch.store.queries import Filters
+
+    article = Article(id="anniversary", text="A year ago gunmen attacked a market in Quetta.",
+                      published=dt.date(2020, 5, 1))
+    aside = Mention(id="anniversary#0", article_id=article.id, role="background", date=dt.date(2019, 5, 1),
+                    date_end=dt.date(2019, 5, 31), date_precision="month", country="Pakistan", city="Quetta",
+                    published=article.published)
+    db = str(tmp_path / "aside.db")
+    Store(db).bulk_load([article], [aside], fuse([aside]))
+    assert api.search(db=db)[0] == []
+    [shown], _ = api.search(Filters(include_background=True), db=db)
+    assert shown["city"] == "Quetta"

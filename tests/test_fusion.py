@@ -251,6 +251,16 @@ def test_the_venue_name_picks_the_recalled_attack_among_others_that_month():
                                  ("derbent-march-a#0", "derbent-march-b#0")]
 
 
+
+def test_a_recalled_attack_no_report_tells_is_background_only():
+    """An aside about an attack no stored report tells as news stays an incident, so that a later report can
+    join it, but it is marked background_only: lists and exports leave it out unless asked."""
+    [alone] = fuse([recalled(city="Derbent")])
+    assert alone.background_only and alone.to_dict()["background_only"] is True
+    [told] = fuse(CROCUS_REPORTS + [recalled(keywords=["Crocus City Hall"])])
+    assert not told.background_only, "one report telling it as news is enough"
+
+
 # 4. conflicting figures ------------------------------------------------------------------------------------------
 
 def four_tolls(officials: set[int]) -> list[Mention]:

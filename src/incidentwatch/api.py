@@ -177,10 +177,15 @@ def _store_and_fuse(store: Store, extracted: Iterable[tuple[Article, list[Mentio
 
 
 def incidents(db: str | Store | None = None, country: str | None = None,
-              since: dt.date | None = None, group: str | None = None) -> Iterator[dict]:
+              since: dt.date | None = None, group: str | None = None,
+              include_background: bool = False) -> Iterator[dict]:
     """Incidents as export records (see README: the JSONL contract), in date order.
-    `group` keeps those a group (or any of its branches) claimed or is named as perpetrator of."""
+    `group` keeps those a group (or any of its branches) claimed or is named as perpetrator of.
+    Incidents that articles only recall in passing (`background_only`: no report tells them as news) are
+    left out unless `include_background`."""
     records = open_store(db).incidents(country=country, since=since)
+    if not include_background:
+        records = (r for r in records if not r.get("background_only"))
     if not group:
         yield from records
         return
@@ -246,9 +251,10 @@ def groups(db: str | Store | None = None) -> list[GroupProfile]:
 
 
 def export(fmt: str, out: str | os.PathLike | None = None, db: str | Store | None = None,
-           country: str | None = None, since: dt.date | None = None) -> int:
-    """Write incidents to a file (or stdout when `out` is None or "-"); returns the count."""
-    records = incidents(db, country=country, since=since)
+           country: str | None = None, since: dt.date | None = None, include_background: bool = False) -> int:
+    """Write incidents to a file (or stdout when `out` is None or "-"); returns the count.  Background-only
+    incidents (see `incidents`) are written only with `include_background`."""
+    records = incidents(db, country=country, since=since, include_background=include_background)
     if out in (None, "-"):
         import sys
         return _export.write(fmt, records, sys.stdout)

@@ -26,6 +26,8 @@ err = Console(stderr=True)
 
 DbOption = typer.Option(None, "--db", envvar="INCIDENTWATCH_DB",
                         help="Database URL or SQLite path (default ./incidentwatch.db).")
+IncludeBackground = typer.Option(False, "--include-background",
+                                 help="Also incidents that articles only recall in passing (background_only).")
 
 
 class Format(str, enum.Enum):
@@ -141,9 +143,10 @@ def export(format: Format = typer.Option(Format.jsonl, "--format", "-f", help="j
            output: Optional[str] = typer.Option(None, "-o", "--output", help="File to write (default stdout)."),
            country: Optional[str] = typer.Option(None, help="Only incidents in this country."),
            since: Optional[str] = typer.Option(None, help="Only incidents on or after this date (YYYY-MM-DD)."),
-           db: Optional[str] = DbOption):
+           include_background: bool = IncludeBackground, db: Optional[str] = DbOption):
     """Write the incidents as JSON Lines, CSV (GTD-like columns) or GeoJSON."""
-    n = api.export(format.value, output, db=db, country=country, since=_date(since))
+    n = api.export(format.value, output, db=db, country=country, since=_date(since),
+                   include_background=include_background)
     if output not in (None, "-"):
         err.print(f"{n} incidents written to {escape(output)}", highlight=False, soft_wrap=True)
 
@@ -188,9 +191,10 @@ def timeline_text(records: list[dict]) -> list[str]:
 
 
 @app.command("list")
-def list_(country: Optional[str] = None, since: Optional[str] = None, db: Optional[str] = DbOption):
+def list_(country: Optional[str] = None, since: Optional[str] = None,
+          include_background: bool = IncludeBackground, db: Optional[str] = DbOption):
     """Print a table of incidents."""
-    records = list(api.incidents(db, country=country, since=_date(since)))
+    records = list(api.incidents(db, country=country, since=_date(since), include_background=include_background))
     out.print(incidents_table(records))
 
 
@@ -198,9 +202,10 @@ def list_(country: Optional[str] = None, since: Optional[str] = None, db: Option
 def timeline(country: Optional[str] = typer.Option(None, help="Only incidents in this country."),
              group: Optional[str] = typer.Option(None, help="Only incidents this group (or a branch) claimed or did."),
              since: Optional[str] = typer.Option(None, help="Only incidents on or after this date (YYYY-MM-DD)."),
-             db: Optional[str] = DbOption):
+             include_background: bool = IncludeBackground, db: Optional[str] = DbOption):
     """Print incidents in date order, with the event groups of coordinated attacks."""
-    for line in timeline_text(list(api.incidents(db, country=country, since=_date(since), group=group))):
+    records = api.incidents(db, country=country, since=_date(since), group=group, include_background=include_background)
+    for line in timeline_text(list(records)):
         out.print(escape(line), highlight=False, soft_wrap=True)  # one line per incident, even when piped
 
 

@@ -221,6 +221,8 @@ class Incident:
     group_id: str | None = None
     linked: list[dict] = field(default_factory=list)
     coordinated: bool = False
+    # every mention is an article recalling it in passing; no report tells it as news (hidden by default)
+    background_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The export contract (one JSON object per incident)."""
@@ -252,4 +254,5 @@ class Incident:
             "flags": self.flags,
             "group_id": self.group_id,
             "linked": self.linked,
+            "background_only": self.background_only,
         }

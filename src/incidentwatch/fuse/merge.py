@@ -187,6 +187,7 @@ def merge(mentions: list[Mention], policy: dict | None = None) -> Incident:
     ms = sorted(mentions, key=lambda m: m.id)
     reported = [m for m in ms if m.role == "reported"] or ms
     inc = Incident(id=incident_id(ms), mention_ids=[m.id for m in ms])
+    inc.background_only = not any(m.role == "reported" for m in ms)
 
     flags: list[dict] = []
     weight: dict[str, float] = {}

@@ -14,6 +14,8 @@ def facet_rows(incident_id: str, data: dict) -> list[dict]:
                 if value:
                     rows.add((facet, str(value)[:200]))
     rows.add(("claimed", "yes" if data.get("claimed_by") else "no"))
+    if data.get("background_only"):
+        rows.add(("background", "only"))
     return [{"incident_id": incident_id, "facet": f, "value": v} for f, v in sorted(rows)]
 
 

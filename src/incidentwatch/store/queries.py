@@ -27,6 +27,8 @@ class Filters:
     min_killed: int | None = None
     claimed: bool | None = None
     q: str | None = None  # words in the articles that report the incident
+    # incidents that articles only recall in passing (background_only) are left out unless asked for
+    include_background: bool | None = None
 
     def as_params(self) -> dict[str, str]:
         """The filters as query-string parameters (for links that keep them)."""
@@ -70,6 +72,9 @@ def conditions(engine, f: Filters, ordered: bool = False) -> list:
     if f.min_killed is not None:
         out.append(c.killed >= f.min_killed)
     facets = t.incident_facets.c
+    if not f.include_background:
+        out.append(c.id.not_in(select(facets.incident_id).where(facets.facet == "background",
+                                                                 facets.value == "only")))
     wanted = [(facet, value) for facet, value in (
         ("group", f.group), ("attack_type", f.attack_type), ("target_type", f.target_type),
         ("weapon_type", f.weapon_type), ("claimed", None if f.claimed is None else ("yes" if f.claimed else "no")))

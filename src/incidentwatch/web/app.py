@@ -56,7 +56,8 @@ def filters_from(request: Request) -> Filters:
                    country=q.get("country") or None, region=q.get("region") or None, group=q.get("group") or None,
                    attack_type=q.get("attack_type") or None, target_type=q.get("target_type") or None,
                    weapon_type=q.get("weapon_type") or None, min_killed=int(killed) if killed else None,
-                   claimed=claimed, q=q.get("q") or None)
+                   claimed=claimed, q=q.get("q") or None,
+                   include_background=True if q.get("include_background") == "yes" else None)
 
 
 def create_app(db: str | None = None, review_token: str | None = None, max_export: int = MAX_EXPORT,
