@@ -136,3 +136,34 @@ def test_span_covers_the_count_and_is_shifted_by_offset():
     sentence = "The raid left 19 people killed, most of them police."
     [fig] = find_casualties(sentence, offset=50)
     assert sentence[fig.start - 50:fig.end - 50] == "left 19 people killed"
+
+
+# --- running totals are not tolls (data/lang/en/casualties.toml, [cumulative]) ----------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "Boko Haram's insurgency has killed more than 15,000 people and driven two million from their homes.",
+    "The conflict has claimed at least 40,000 lives, according to the United Nations.",
+    "Militant attacks have killed 1,500 people in the province, officials said.",
+    "More than 300 police officers have been killed since the rebels took up arms.",
+    "Some 2,000 civilians were killed last year, a monitoring group said.",
+    "Violence that has killed 600 people in the region shows no sign of ending.",
+    "The report said 22,074 people were killed in 6,408 attacks across the region from 2007 to 2022.",
+    "That puts the toll 44% below its 2014 peak of 34,000.",
+    "The army crushed an uprising that the United Nations says has killed more than 30,000 people.",
+])
+def test_a_running_total_is_not_a_toll(sentence):
+    assert find_casualties(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, kind, best", [
+    # the same verbs, said of one attack: these are its tolls
+    ("The blast has killed at least 20 people, police said.", "killed", 20),
+    ("The attack on the convoy has left seven soldiers dead.", "killed", 7),
+    ("Two gunmen attacked the village, killing 15 people in all.", "killed", 15),
+    ("The bombing, the deadliest this year, killed 31 worshippers.", "killed", 31),
+    ("A year after he was freed, the former hostage saw three men killed in a raid on his street.", "killed", 3),
+    ("Gunmen killed 12 people in two attacks on villages near the border.", "killed", 12),
+    ("The war veteran was among 4 people killed when the bomb went off.", "killed", 4),
+])
+def test_the_same_words_about_one_attack_are_its_toll(sentence, kind, best):
+    assert counts(sentence)[kind].best == best

@@ -7,11 +7,12 @@ killed".  A count whose noun names attackers goes to killed_perpetrators.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from ..model import Figure
-from .lexicon import pattern
+from .lexicon import load_toml, pattern, phrase_pattern
 from .numbers import NUM, QUALIFIER, figure_from
 
 KILL = (r"(?:killed|dead|died|slain|murdered|perished|lost their lives|shot dead|eliminated|liquidated|"
@@ -79,9 +80,22 @@ def _kind(verb: str, gap: str) -> str:
     return "killed"
 
 
+@functools.cache
+def _cumulative() -> re.Pattern:
+    """Running totals of a conflict, a group or a year (data/lang/en/casualties.toml)."""
+    cues = load_toml("lang/en/casualties.toml")["cumulative"]
+    return re.compile("|".join([phrase_pattern(cues["cues"]).pattern] + cues.get("patterns", [])), re.I)
+
+
+def is_cumulative(sentence: str) -> bool:
+    """Does the sentence give a total over many attacks or a span of time, not one attack's toll?"""
+    return bool(_AGGREGATE.search(sentence) or _cumulative().search(sentence))
+
+
 def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
-    """Every casualty count in one sentence; offsets are into the article when `offset` is given."""
-    if _AGGREGATE.search(sentence):
+    """Every casualty count in one sentence; offsets are into the article when `offset` is given.  A
+    sentence that gives a running total ("the insurgency has killed 15,000 since 2009") gives none."""
+    if is_cumulative(sentence):
         return []
     found: list[CasualtyFigure] = []
     taken: list[tuple[int, int]] = []
