@@ -88,3 +88,38 @@ def test_claim_verification(sentence, verified):
 
 def test_sentence_without_a_group_has_no_statements():
     assert statements("Police said the attackers claimed to be acting alone.", 0, "t") == []
+
+
+# --- groups the alias table does not know ------------------------------------------------------------------
+
+def unlisted(sentence: str) -> list[tuple[str, str, bool]]:
+    """(actor, status, unlisted) with the recogniser's organisations passed in, as extraction does."""
+    from incidentwatch.extract.nlp import load_nlp
+
+    doc = load_nlp()(sentence)
+    names = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in ("ORG", "NORP")]
+    return [(c.actor, c.status, c.unlisted) for c in statements(sentence, 0, "t", names=names)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The Zarqa Valley Liberation Front claimed responsibility for the ambush in a statement.",
+     [("Zarqa Valley Liberation Front", "claimed", True)]),
+    ("A spokesman for the Red Hills Brigade said it had carried out the attack.",
+     [("Red Hills Brigade", "claimed", True)]),
+])
+def test_a_claim_by_a_group_the_alias_table_lacks_is_kept_by_its_name(sentence, expected):
+    assert unlisted(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Zarqa Valley Liberation Front did not claim the ambush.",  # negated
+    "No group has claimed responsibility, the Interior Ministry said.",  # the speaker is no claimant
+    "Reuters said no one had claimed the attack.",
+    "Police said the Zarqa Valley Liberation Front was behind the ambush.",  # credited, not claimed: needs the table
+])
+def test_no_unlisted_claimant_where_nobody_claims(sentence):
+    assert [x for x in unlisted(sentence) if x[2]] == []
+
+
+def test_a_listed_group_is_not_marked_unlisted():
+    assert unlisted("The Islamic State claimed responsibility for the bombing.") == [(IS, "claimed", False)]

@@ -346,7 +346,7 @@ DESK = [
              "The Islamic State group in Afghanistan claimed responsibility for the bombing on Telegram.\n"
              "The attacker detonated his explosive vest near the entrance."},
 ]
-CLAIM_KEYS = {"actor", "status", "source", "channel", "verified", "hedge", "evidence"}
+CLAIM_KEYS = {"actor", "status", "source", "channel", "verified", "hedge", "evidence", "unlisted"}
 
 
 @pytest.fixture(scope="module")
@@ -393,7 +393,7 @@ def test_an_exported_claim_keeps_its_source_channel_and_verification(records):
     [claim] = [c for c in claims if c["status"] == "claimed"]
     assert {k: claim[k] for k in CLAIM_KEYS - {"evidence"}} == {
         "actor": IS_CAUCASUS, "status": "claimed", "source": "SITE Intelligence Group", "channel": "Amaq",
-        "verified": "false", "hedge": None}
+        "verified": "false", "hedge": None, "unlisted": False}
     [blame] = [c for c in claims if c["status"] == "blamed"]
     assert (blame["actor"], blame["hedge"], blame["source"]) == ("Ukraine", "without evidence", "Regional officials")
 
@@ -470,3 +470,27 @@ def test_groups_lists_incidents_dates_and_claimed_versus_attributed(cli, desk):
     assert "Ukraine" not in out, "a blamed state is not listed as a group"
     order = [name for name in (IS_CAUCASUS, CE, IS_KHORASAN) if name in out]
     assert sorted(order, key=out.index) == [IS_CAUCASUS, CE, IS_KHORASAN], "most incidents first, then by name"
+
+
+UNLISTED_REPORT = """\
+Gunmen kill four at market in Turbat
+
+TURBAT, May 6, 2021 — Gunmen opened fire on a crowded vegetable market in Turbat, Balochistan on Thursday, \
+killing four people and wounding nine others, police said. The Makran Freedom Brigade claimed responsibility \
+for the attack in a message sent to reporters. Security forces sealed off the market after the shooting.
+"""
+
+
+def test_an_unlisted_group_that_claims_is_the_perpetrator_and_is_listed_for_review(tmp_path, cli):
+    """A group missing from data/groups.toml keeps its claim, by the name the report gives: it is the
+    incident's perpetrator and claimant, the statement is marked unlisted, and `groups --unlisted` lists it."""
+    path = tmp_path / "turbat.txt"
+    path.write_text(UNLISTED_REPORT, encoding="utf-8")
+    db = str(tmp_path / "turbat.db")
+    cli("ingest", str(path), "--db", db)
+    [inc] = list(api.incidents(db))
+    assert inc["perpetrators"] == ["Makran Freedom Brigade"] and inc["claimed_by"] == ["Makran Freedom Brigade"]
+    assert [(c["actor"], c["unlisted"]) for c in inc["claims"]] == [("Makran Freedom Brigade", True)]
+    assert [g.name for g in api.groups(db, unlisted=True)] == ["Makran Freedom Brigade"]
+    assert "Makran Freedom Brigade" in cli("groups", "--unlisted", "--db", db)
+    assert "Makran" not in cli("groups", "--db", db), "the plain list holds the groups of the alias table"

@@ -217,22 +217,28 @@ class GroupProfile:
     denied: int = 0
     killed: int = 0
     countries: list[str] = field(default_factory=list)
+    unlisted: bool = False  # known only by the name reports give: no entry in data/groups.toml
 
 
-def groups(db: str | Store | None = None) -> list[GroupProfile]:
-    """Every group named as perpetrator or in a responsibility statement, most incidents first."""
+def groups(db: str | Store | None = None, unlisted: bool = False) -> list[GroupProfile]:
+    """Every group named as perpetrator or in a responsibility statement, most incidents first.  With
+    `unlisted`, the groups the alias table does not know instead, by the names the reports give (to review,
+    and to add to data/groups.toml)."""
     from .extract.actors import groups as known_groups
 
     known = known_groups()
     profiles: dict[str, GroupProfile] = {}
     for inc in incidents(db):
         by_status: dict[str, set[str]] = {}
+        names_unlisted = {c["actor"] for c in inc.get("claims") or [] if c.get("unlisted")}
         for c in inc.get("claims") or []:
             by_status.setdefault(c["status"], set()).add(c["actor"])
         names = set(inc.get("perpetrators") or []) | {a for st in ("claimed", "attributed", "praised", "denied")
                                                      for a in by_status.get(st, set())}
-        for name in sorted(n for n in names if n in known):
-            p = profiles.setdefault(name, GroupProfile(name, known[name].parent))
+        wanted = names & names_unlisted - set(known) if unlisted else {n for n in names if n in known}
+        for name in sorted(wanted):
+            p = profiles.setdefault(name, GroupProfile(name, known[name].parent if name in known else None,
+                                                       unlisted=name not in known))
             p.incidents += 1
             date = inc.get("date")
             if date:

@@ -264,14 +264,16 @@ def show(incident_id: str, db: Optional[str] = DbOption):
 
 
 @app.command("groups")
-def groups_(db: Optional[str] = DbOption):
+def groups_(unlisted: bool = typer.Option(False, "--unlisted", help="Groups the alias table does not know, by the "
+                                                                   "names the reports give (to review)."),
+            db: Optional[str] = DbOption):
     """List groups: incidents, first and last, claims versus attributions."""
-    table = Table(title="Groups")
+    table = Table(title="Groups not in the alias table (unlisted)" if unlisted else "Groups")
     for col, kw in (("group", {}), ("branch of", {}), ("incidents", {"justify": "right"}), ("first", {}),
                     ("last", {}), ("claimed", {"justify": "right"}), ("attributed", {"justify": "right"}),
                     ("praised", {"justify": "right"}), ("killed", {"justify": "right"}), ("countries", {})):
         table.add_column(col, **kw)
-    for g in api.groups(db):
+    for g in api.groups(db, unlisted=unlisted):
         table.add_row(escape(g.name), escape(g.parent or ""), str(g.incidents), g.first or "?", g.last or "?",
                       str(g.claimed), str(g.attributed), str(g.praised), str(g.killed), escape(", ".join(g.countries)))
     out.print(table)

@@ -98,6 +98,7 @@ class Claim:
     verified: str = "unknown"  # "true" | "false" | "unknown"
     hedge: str | None = None
     evidence: Evidence | None = None
+    unlisted: bool = False  # the actor is a name the report gives, not a group of data/groups.toml
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)

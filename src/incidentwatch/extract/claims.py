@@ -195,15 +195,18 @@ def _known_source(sentence: str, known: list[tuple[str, int, int]], cue: re.Matc
     return min(pool, key=lambda x: abs(x[1] - cue.start()))[0]
 
 
-def statements(sentence: str, offset: int, article_id: str, span=None) -> list[Claim]:
+def statements(sentence: str, offset: int, article_id: str, span=None,
+               names: list[tuple[int, int, str]] | None = None) -> list[Claim]:
     """Responsibility statements in one sentence (offsets into the article).
     `span` is the sentence's dependency parse, for finding who speaks; without one, the sentence is parsed
-    when a statement is found (most sentences have none, and are never parsed)."""
+    when a statement is found (most sentences have none, and are never parsed).  `names` are the
+    organisations the recogniser found in the sentence (offsets into it): one that claims responsibility
+    and is no group of data/groups.toml is kept by the name the report gives, marked `unlisted`."""
     out: list[Claim] = []
     actors = [(g.group, g.start - offset, g.end - offset) for g in find_groups(sentence, offset)]
     actors += _find("state", sentence)
     if not actors:
-        return out
+        return _unlisted_claims(sentence, offset, article_id, names or [], [])
     state_names = states()
     known_sources = _find("source", sentence)
     seen: set[tuple[str, str]] = set()
@@ -265,7 +268,45 @@ def statements(sentence: str, offset: int, article_id: str, span=None) -> list[C
                                                                      sentence)))
     # a doubted attribution ("reluctant to agree that ISKP carried out ...") is not an attribution
     doubted = {c.actor for c in out if c.status == "disputed"}
-    return [c for c in out if not (c.status == "attributed" and c.actor in doubted)]
+    out = [c for c in out if not (c.status == "attributed" and c.actor in doubted)]
+    return out + _unlisted_claims(sentence, offset, article_id, names or [], taken + [(a, b) for _, a, b in actors])
+
+
+# names that are the teller or an authority, not a claimant ("Reuters", "the Interior Ministry")
+_NOT_CLAIMANT = re.compile(r"\b(?:news|agency|ministry|police|government|times|post|press|television|tv|radio|"
+                           r"committee|council|office|department|service|services|reuters|"
+                           r"associated|afp|ap|bbc|cnn|un|united nations|court|parliament|hospital)\b", re.I)
+
+
+def _unlisted_claims(sentence: str, offset: int, article_id: str, names: list[tuple[int, int, str]],
+                     taken: list[tuple[int, int]]) -> list[Claim]:
+    """Claims of responsibility by a group the alias table does not know: "The Baloch Liberation Army claimed
+    responsibility".  The claimant is the organisation named just before the claim (its subject), and only
+    claims are read this way: a name that is blamed or credited needs the alias table."""
+    if not names:
+        return []
+    out: list[Claim] = []
+    status, pattern = next(c for c in CUES if c[0] == "claimed")
+    for cue in pattern.finditer(sentence):
+        if any(a < cue.end() and cue.start() < b for a, b in taken):
+            continue
+        before = [(cue.start() - b, a, b, text) for a, b, text in names
+                  if b <= cue.start() + 1 and cue.start() - b <= 40 and not _NOT_CLAIMANT.search(text)
+                  and not any(x < b and a < y for x, y in taken)]
+        if not before:
+            continue
+        _, a, b, text = min(before)
+        lead = sentence[max(0, a - 50):cue.start()]
+        if _NEG.search(lead) or re.search(r"\b(?:if|whether|unless)\b", sentence[max(0, cue.start() - 30):cue.start()], re.I):
+            continue
+        name = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,.\"'“”‘’"), flags=re.I)
+        if len(name) < 3 or any(c.actor == name for c in out):
+            continue
+        channel = next((n for pat_, n in _channels() if pat_.search(sentence)), None)
+        out.append(Claim(actor=name, status=status, channel=channel,
+                         verified="false" if UNVERIFIED.search(sentence) else "unknown", unlisted=True,
+                         evidence=Evidence("claims", article_id, offset + a, offset + b, sentence)))
+    return out
 
 
 def _coordinated(target, actors, sentence: str) -> list:
@@ -286,7 +327,8 @@ def best_supported(claims: list[Claim]) -> list[str]:
     """The perpetrators the statements support best: groups that claimed it or that a source names
     without hedging; failing those, groups a source names with a hedge ("likely"); never the merely blamed."""
     known = groups()
-    firm = [c.actor for c in claims if c.actor in known and
+    # a group the alias table does not know counts when it claims the attack itself
+    firm = [c.actor for c in claims if (c.actor in known or (c.unlisted and c.status == "claimed")) and
             (c.status == "claimed" or (c.status == "attributed" and not c.hedge))]
     soft = [c.actor for c in claims if c.actor in known and c.status == "attributed" and c.hedge]
     return list(dict.fromkeys(firm or soft))

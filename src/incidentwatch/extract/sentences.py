@@ -93,7 +93,9 @@ def analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
         s.dates = find_dates(text, anchor, sent.start_char)
         s.casualties = find_casualties(text, sent.start_char)
         s.places = [m for m in mentions if sent.start_char <= m.start < sent.end_char and m.place]
-        s.claims = statements(text, sent.start_char, article.id)
+        names = [(e.start_char - sent.start_char, e.end_char - sent.start_char, e.text) for e in ents
+                 if e.label_ in ("ORG", "NORP")]
+        s.claims = statements(text, sent.start_char, article.id, names=names)
         s.persons = [(e.start_char, e.end_char, e.text) for e in ents if e.label_ == "PERSON"]
         s.names = [venue(e.text) for e in ents if e.label_ in ("FAC", "EVENT", "ORG") and venue(e.text)]
         out.append(s)
