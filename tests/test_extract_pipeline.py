@@ -277,3 +277,23 @@ def test_an_article_without_attack_words_is_not_parsed_and_loses_nothing(monkeyp
     assert [a.id for a, _ in out] == ["market", "attack", "market"]
     assert parsed == ["attack"]
     assert out[0][1] == [] and out[1][1] == real(attack)
+
+
+# --- short reports ------------------------------------------------------------------------------------------
+
+def test_a_one_sentence_brief_with_a_toll_is_an_incident(extract):
+    """Wire briefs are one sentence: an attack, its place and its toll are enough."""
+    [m] = extract(article("brief", "A bomb exploded near a police van in Quetta on Monday, killing 2 people and "
+                                   "wounding 5, police said."))
+    assert (m.role, m.city, m.date, m.killed.best, m.injured.best) == (
+        "reported", "Quetta", dt.date(2024, 6, 24), 2, 5)
+    assert "Bombing/Explosion" in m.attack_types
+
+
+@pytest.mark.parametrize("text", [
+    # one sentence with attack words but no toll told as an attack, or an accident
+    "A gas cylinder exploded in a kitchen in Quetta on Monday, killing 2 people, rescue officials said.",
+    "Police in Quetta said on Monday they had found a bomb and defused it.",
+])
+def test_a_one_sentence_item_without_an_attack_and_its_toll_is_not(extract, text):
+    assert [m for m in extract(article("not-brief", text)) if m.role == "reported"] == []

@@ -27,5 +27,8 @@ def is_attack_report(sents: list[Sentence]) -> bool:
     if accidental and strong < 4:
         return False
     if strong + weak < 3 or attack_sents < 2:
-        return False
+        # a brief: one sentence that tells an attack and its toll ("A bomb exploded near a police van in
+        # Quetta on Monday, killing 2 people")
+        return any(s.attack and s.strong and s.casualties for s in sents) and not accidental and \
+            denial <= attack_sents
     return denial <= attack_sents * 1.5 or strong >= 4
