@@ -297,3 +297,16 @@ def test_a_one_sentence_brief_with_a_toll_is_an_incident(extract):
 ])
 def test_a_one_sentence_item_without_an_attack_and_its_toll_is_not(extract, text):
     assert [m for m in extract(article("not-brief", text)) if m.role == "reported"] == []
+
+
+@pytest.mark.parametrize("text, city", [
+    ("Gunmen attacked a village near Gwoza in Borno state on Sunday, killing 15 people. Hundreds of survivors "
+     "fled to Maiduguri, where officials said they were being housed in camps.", "Gwoza"),
+    ("A suicide bomber blew himself up at a checkpoint in Mastung on Monday, killing six policemen. The wounded "
+     "were taken to hospitals in Quetta, police said.", "Mastung"),
+    # counter-example: the same verbs, where the attackers went is where the attack happened
+    ("Gunmen who drove into Maiduguri on Sunday opened fire on a market, killing 15 people.", "Maiduguri"),
+])
+def test_the_place_is_where_the_attack_happened_not_where_people_fled_or_were_treated(extract, text, city):
+    [m] = [m for m in extract(article("refuge", text)) if m.role == "reported"]
+    assert m.city == city

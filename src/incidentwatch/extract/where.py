@@ -7,10 +7,12 @@ a government ("Moscow has said").
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
 from .gazetteer import Place
+from .lexicon import load_toml
 from .places import PlaceMention, distance_km
 from .sentences import Sentence, event_spans
 
@@ -36,11 +38,25 @@ _METONYMY = re.compile(r"^(?:\s+(?:has|have|is|was|said|says|announced|accused|b
                        r"response|decision|war|forces|military|policy|security services|leadership|officials))", re.I)
 
 
+@functools.cache
+def _elsewhere() -> re.Pattern:
+    """Where people went afterwards or were treated (data/lang/en/places.toml), ending at the place's name."""
+    return re.compile("(?:%s)" % "|".join(load_toml("lang/en/places.toml")["elsewhere"]["before"]), re.I)
+
+
+def is_elsewhere(m: PlaceMention, s: Sentence) -> bool:
+    """"survivors fled to Mubi", "taken to hospital in Quetta": a place the attack did not happen in."""
+    a = m.start - s.start
+    return bool(_elsewhere().search(s.text[max(0, a - 80):a]))
+
+
 def _place_weight(m: PlaceMention, s: Sentence) -> float:
     if m.weak:
         return 0.3
     if is_dateline(m, s):
         return 0.2
+    if is_elsewhere(m, s):
+        return 0.1
     a, b = m.start - s.start, m.end - s.start
     if _METONYMY.match(s.text[b:b + 40]) or re.search(r"\b(?:pro|anti)-$", s.text[max(0, a - 5):a], re.I):
         return 0.2
