@@ -22,15 +22,55 @@ from pathlib import Path
 _COUNTRY_NAMES = {"russian federation": "russia", "uk": "united kingdom", "great britain": "united kingdom",
                   "britain": "united kingdom", "england": "united kingdom", "usa": "united states",
                   "us": "united states", "united states of america": "united states", "turkiye": "turkey",
-                  "islamic republic of iran": "iran", "republic of turkey": "turkey"}
+                  "islamic republic of iran": "iran", "republic of turkey": "turkey",
+                  "dr congo": "democratic republic of the congo", "drc": "democratic republic of the congo",
+                  "democratic republic of congo": "democratic republic of the congo",
+                  "congo kinshasa": "democratic republic of the congo", "the philippines": "philippines",
+                  "burkina": "burkina faso", "the gambia": "gambia", "ivory coast": "cote d ivoire",
+                  "myanmar burma": "myanmar", "burma": "myanmar"}
+# a branch counts as its family: (family, the names that belong to it), first match wins
 _FAMILIES = [
     ("islamic state", r"islamic state|isis|isil|daesh|is|is k|iskp|khorasan province|caucasus province|"
-                      r"wilayat kavkaz|vilayat kavkaz|sinai province"),
+                      r"wilayat kavkaz|vilayat kavkaz|sinai province|iswap|iswa|west africa province|isgs|"
+                      r"greater sahara|sahel province|(al ?)?barnawi|mozambique province|pakistan province|"
+                      r"wilayat sinai|province of sinai|ansar bait al maqdis|ansar beit al maqdis"),
     ("caucasus emirate", r"caucasus emirate|imarat kavkaz"),
-    ("pakistani taliban", r"tehrik i taliban|ttp|pakistani taliban|jamaat ul ahrar"),
-    ("kurdistan workers party", r"pkk|kurdistan workers party"),
+    ("pakistani taliban", r"tehrik i taliban|tehreek e taliban|tehrik e taliban|ttp|pakistani taliban|jamaat ul ahrar"),
+    ("taliban", r"taliban|islamic emirate of afghanistan"),
+    ("kurdistan workers party", r"pkk|kurdistan workers party|partiya karkeren kurdistane|hpg|people s defence forces|"
+                                r"tak|kurdistan freedom (falcons|hawks)"),
+    ("al shabaab", r"al shabaab|al shabab|shabaab|shabab|shebab|harakat al shabaab"),
+    ("boko haram", r"boko haram|jas|jama atu ahlis sunna|jamaat ahl as sunnah"),
+    ("baloch liberation army", r"bla|bal[ou]ch(istan)? liberation army|majeed brigade"),
+    ("new people s army", r"npa|new people s army|cpp npa"),
+    ("communist party of india maoist", r"cpi maoist|cpi m|maoists?|naxal\w*|communist party of india"),
+    ("abu sayyaf", r"abu sayy?aff?|asg"),
+    ("mujahideen indonesia timur", r"mit|mujahidin indonesia timur|east(ern)? indonesia mujahid(ee|i|e)n|santoso|"
+                                   r"ali kalora"),
+    ("shining path", r"shining path|sendero luminoso|mpcp|militari[sz]ado partido comunista|"
+                     r"militari[sz]ed communist party of peru|communist party of peru|quispe palomino"),
+    ("niger delta avengers", r"niger delta avengers|nda"),
+    ("macina liberation front", r"katiba macina|macina liberation front|front de liberation du macina|flm"),
+    ("national liberation army", r"eln|national liberation army|ejercito de liberacion nacional|northern war front|"
+                                 r"frente de guerra norte"),
+    ("allied democratic forces", r"adf|allied democratic forces|adf nalu|iscap|central africa province"),
+    ("jnim", r"jnim|gsim|support group for islam and muslims|jama a?t nus?s?r al islam"),
+    ("al qaeda", r"al qaeda|al qaida|aqap|aqim|al nusra|nusra front|al mourabitoun|al murabitun|al mulathameen|"
+                 r"belmokhtar|(al )?m[ou]{1,2}rabit[ou]{1,2}n"),
+    ("hamas", r"hamas|qassam"),
+    ("kata ib hezbollah", r"kata ?ib hezbollah|kataib hezbollah|kh"),
+    ("hezbollah", r"hezbollah|hizbollah|hizballah"),
+    ("islamic renaissance party of tajikistan", r"irpt|islamic (renaissance|revival) party"),
+    ("jaish al adl", r"jaish al adl|jaish ul adl|army of justice"),
+    ("new ira", r"new ira|new irish republican army|nira|dissident republicans?|irish republican army|ira"),
+    ("revolutionary struggle", r"revolutionary struggle|epanastatikos agonas"),
+    ("jund al khilafah", r"jund al khilafah?|jund al khalifa\w*|djund al khalifat|soldiers of the caliphate"),
 ]
 _FAMILY_RES = [(name, re.compile(rf"\b(?:{pat})\b")) for name, pat in _FAMILIES]
+_KNOWN_FAMILIES = {name for name, _ in _FAMILIES}
+# words set aside before two names are compared ("Abu Sayyaf militants", "the ELN rebel group")
+_GENERIC = re.compile(r"\b(?:the|group|groups|militants?|militia|terrorists?|insurgents?|fighters?|rebels?|"
+                      r"jihadists?|guerrillas?|organi[sz]ation|movement|network|faction)\b")
 _NO_GROUP = re.compile(r"\b(?:unknown|unidentified|none|lone|no group|individual)\b")
 
 
@@ -53,10 +93,17 @@ def _country(s) -> str:
 
 
 def _family(name) -> str | None:
+    """A group's family (a branch counts as its parent), else its name without generic words."""
     n = fold(name)
     if not n or _NO_GROUP.search(n):
         return None
-    return next((fam for fam, rx in _FAMILY_RES if rx.search(n)), n)
+    fam = next((fam for fam, rx in _FAMILY_RES if rx.search(n)), None)
+    return fam or " ".join(_GENERIC.sub(" ", n).split()) or None
+
+
+def _groups_agree(a, b) -> bool:
+    """A family or name in a is one in b: known families by identity, other names as places are compared."""
+    return any(x == y or (not {x, y} & _KNOWN_FAMILIES and _same_name(x, y)) for x in a for y in b)
 
 
 def _number(v):
@@ -85,31 +132,58 @@ def _set_f1(found, gold) -> float | None:
     return 2 * hit / (len(f) + len(g)) if hit else 0.0
 
 
-def _place_agrees(inc, ev) -> bool:
+def _place_fit(inc, ev) -> int:
+    """How well an incident's place fits an event: 3 its city, 2 its region, 1 its country, 0 not at all."""
     if inc.get("city") and any(_same_name(inc["city"], c) for c in ev.get("cities") or []):
-        return True
+        return 3
     if inc.get("admin1") and ev.get("admin1") and _same_name(inc["admin1"], ev["admin1"]):
-        return True
+        return 2
     if inc.get("city") or inc.get("admin1"):
-        return not ev.get("cities") and _country(inc.get("country")) == _country(ev.get("country"))
-    return bool(inc.get("country")) and _country(inc["country"]) == _country(ev.get("country"))
+        return int(not ev.get("cities") and _country(inc.get("country")) == _country(ev.get("country")))
+    return int(bool(inc.get("country")) and _country(inc["country"]) == _country(ev.get("country")))
 
 
-def _assign(incidents, gold, article_event):
+def _assign(incidents, gold, article_events):
+    """Each incident to the event in its days whose place it fits best (undated: the event most of its
+    sources report)."""
     matched = defaultdict(list)
     for inc in incidents:
         d = _day(inc.get("date"))
+        votes = Counter(e for a in _source_ids(inc) for e in article_events.get(a, ()))
+        best, best_fit = None, 0
         for ev in gold:
             lo, hi = _day(ev["date"]), _day(ev.get("date_end") or ev["date"])
             if d is not None:
                 ok = lo - dt.timedelta(days=1) <= d <= hi + dt.timedelta(days=1)
             else:
-                votes = Counter(article_event.get(a) for a in _source_ids(inc))
-                ok = bool(votes) and votes.most_common(1)[0][0] == ev["event"]
-            if ok and _place_agrees(inc, ev):
-                matched[ev["event"]].append(inc)
-                break
+                ok = bool(votes) and votes[ev["event"]] == max(votes.values())
+            fit = _place_fit(inc, ev) if ok else 0
+            if fit > best_fit:
+                best, best_fit = ev, fit
+        if best is not None:
+            matched[best["event"]].append(inc)
     return matched
+
+
+def grouping(articles, incidents) -> dict:
+    """B-cubed precision, recall and F1 of how news reports were grouped into incidents (a report in no
+    incident is a group of its own; roundups are left out; a report in several incidents counts in its largest)."""
+    truth = {a["id"]: a["event"] for a in articles if a.get("event") and not a.get("events")}
+    if not truth:
+        return {"precision": None, "recall": None, "f1": None}
+    groups = [ids for ids in ({*_source_ids(inc)} & truth.keys() for inc in incidents) if ids]
+    placed = {}
+    for g in sorted(groups, key=len, reverse=True):
+        for a in g:
+            placed.setdefault(a, g)
+    size = Counter(truth.values())
+    p = r = 0.0
+    for a, e in truth.items():
+        g = placed.get(a, {a})
+        same = sum(1 for b in g if truth[b] == e)
+        p, r = p + same / len(g), r + same / size[e]
+    p, r = p / len(truth), r / len(truth)
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
 def _close(estimate, gold, share) -> bool:
@@ -146,10 +220,10 @@ def _score_event(ev, incs) -> dict:
     gold_groups = {_family(g) for g in named} - {None}
     none_ok = not gold_groups or any(_family(g) is None for g in named)
     found_groups = {_family(g) for i in incs for g in i.get("perpetrators") or []} - {None}
-    slots["perpetrator"] = float(bool(gold_groups & found_groups) or (none_ok and not found_groups))
+    slots["perpetrator"] = float(_groups_agree(gold_groups, found_groups) or (none_ok and not found_groups))
     gold_claim = {_family(g) for g in ev.get("claimed_by") or []} - {None}
     found_claim = {_family(g) for i in incs for g in i.get("claimed_by") or []} - {None}
-    slots["claimed_by"] = float(bool(gold_claim & found_claim) if gold_claim else not found_claim)
+    slots["claimed_by"] = float(_groups_agree(gold_claim, found_claim) if gold_claim else not found_claim)
     for key, gkey, share in (("killed", "killed_victims", 0.25), ("injured", "injured", 0.35)):
         targets = [g for g in (ev.get(gkey), ev.get(gkey + "_seen")) if isinstance(g, (int, float))]
         if targets:
@@ -160,9 +234,10 @@ def _score_event(ev, incs) -> dict:
 
 
 def evaluate(gold: list[dict], articles: list[dict], incidents: list[dict]) -> dict:
-    article_event = {a["id"]: a.get("event") for a in articles}
+    # a roundup counts for each event it lists
+    article_events = {a["id"]: a.get("events") or ([a["event"]] if a.get("event") else []) for a in articles}
     distractors = {a["id"] for a in articles if a.get("kind") == "distractor"}
-    matched = _assign(incidents, gold, article_event)
+    matched = _assign(incidents, gold, article_events)
     per_event = {ev["event"]: _score_event(ev, matched.get(ev["event"], [])) for ev in gold}
     alarms = set()
     for inc in incidents:
@@ -180,8 +255,8 @@ def evaluate(gold: list[dict], articles: list[dict], incidents: list[dict]) -> d
     return {"events": len(gold), "found": sum(r["found"] for r in per_event.values()) / n, "score": score,
             "extra_incidents_per_event": extra, "distractor_false_alarm_rate": far,
             "combined": score * (1 - far) / (1 + extra),
-            "slots": {k: sum(v) / len(v) for k, v in sorted(by_slot.items())}, "per_event": per_event,
-            "incidents": len(incidents)}
+            "slots": {k: sum(v) / len(v) for k, v in sorted(by_slot.items())},
+            "grouping": grouping(articles, incidents), "per_event": per_event, "incidents": len(incidents)}
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
@@ -198,6 +273,10 @@ def format_report(rep: dict) -> str:
     lines.append(f"incidents={rep['incidents']} found={rep['found']:.2f} "
                  f"extra/event={rep['extra_incidents_per_event']:.2f} "
                  f"false-alarm rate={rep['distractor_false_alarm_rate']:.2f}")
+    g = rep.get("grouping") or {}
+    if g.get("f1") is not None:
+        lines.append(f"grouping of reports (B-cubed): precision={g['precision']:.2f} recall={g['recall']:.2f} "
+                     f"f1={g['f1']:.2f}")
     lines.append(f"combined {rep['combined']:.3f} = score x (1 - false-alarm rate) / (1 + extra/event)")
     lines.append(f"news score {rep['score']:.3f} (mean slot accuracy over {rep['events']} gold events, "
                  f"missed events count 0)")
