@@ -542,7 +542,11 @@ def test_an_analyst_splits_a_report_off_and_merges_it_back(writable):
     multi = next(r for r in api.incidents(sample.store) if len(r["sources"]) >= 3)
     record = api.incident(multi["id"], sample.store)
     leaving = record["mention_ids"][-1]
-    before = len(list(api.incidents(sample.store)))
+    # the report split off may be one that only recalls the attack: its incident is then background-only,
+    # which lists leave out by default, so count with the background ones
+    def count():
+        return len(list(api.incidents(sample.store, include_background=True)))
+    before = count()
 
     refused = client.post(f"/incidents/{record['id']}/split", data={"mention": leaving, "reviewer": "ana"})
     assert refused.status_code == 403
@@ -552,7 +556,7 @@ def test_an_analyst_splits_a_report_off_and_merges_it_back(writable):
     alone_id = answer.headers["location"].rsplit("/", 1)[1]
     alone = api.incident(alone_id, sample.store)
     assert alone["mention_ids"] == [leaving]
-    assert len(list(api.incidents(sample.store))) == before + 1
+    assert count() == before + 1
     assert leaving not in api.incident(record["id"], sample.store)["mention_ids"]
 
     answer = client.post(f"/incidents/{alone_id}/merge",
@@ -560,7 +564,7 @@ def test_an_analyst_splits_a_report_off_and_merges_it_back(writable):
     assert answer.status_code == 303
     merged = api.incident(answer.headers["location"].rsplit("/", 1)[1], sample.store)
     assert sorted(merged["mention_ids"]) == sorted(record["mention_ids"])
-    assert len(list(api.incidents(sample.store))) == before
+    assert count() == before
     history = client.get(f"/incidents/{merged['id']}").text
     assert "ana split off" in history and "ben merged" in history
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -28,6 +29,19 @@ DbOption = typer.Option(None, "--db", envvar="INCIDENTWATCH_DB",
                         help="Database URL or SQLite path (default ./incidentwatch.db).")
 IncludeBackground = typer.Option(False, "--include-background",
                                  help="Also incidents that articles only recall in passing (background_only).")
+NiceOption = typer.Option(10, "--nice", min=0, max=19,
+                          help="Lower this process's CPU priority by N (0: normal), so that a workbench "
+                               "reading the same database stays quick; an idle machine loses nothing.")
+
+
+def _lower_priority(n: int) -> None:
+    """Reading articles is batch work: under contention the scheduler favours interactive work (the
+    workbench's pages), and the workers it forks inherit the priority."""
+    if n and hasattr(os, "nice"):
+        try:
+            os.nice(n)
+        except OSError:  # not permitted here: run at the priority given
+            pass
 
 
 class Format(str, enum.Enum):
@@ -85,8 +99,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (t
            policy: Optional[Path] = typer.Option(None, "--policy", exists=True, dir_okay=False,
                                                  help="Fusion rules (TOML, as data/fusion.toml) to use instead."),
            workers: int = typer.Option(1, "--workers", "-w", min=1,
-                                       help="Processes that parse and read articles (one per core is best).")):
+                                       help="Processes that parse and read articles (one per core is best)."),
+           nice: int = NiceOption):
     """Read articles, extract incidents, and store them (each article in its own transaction)."""
+    _lower_priority(nice)
     try:
         report = _run_ingest(api.ingest, paths, db=db, policy=api.load_policy(policy), workers=workers)
     except ModelMissing as e:
@@ -303,11 +319,16 @@ def train(annotations: Path = typer.Argument(..., exists=True, dir_okay=False,
 def serve(db: Optional[str] = DbOption, host: str = typer.Option("127.0.0.1", help="Address to listen on."),
           port: int = typer.Option(8000), review_token: Optional[str] = typer.Option(
               None, envvar="INCIDENTWATCH_REVIEW_TOKEN",
-              help="Allow reviews by whoever gives this token; without it the workbench is read-only.")):
+              help="Allow reviews by whoever gives this token; without it the workbench is read-only."),
+          workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", "-w", min=1,
+                                      help="Processes answering requests (default: 2, or 1 on one core); "
+                                           "a page is Python work, so one process uses one core at most.")):
     """Start the analyst workbench in the browser (offline: nothing is fetched from elsewhere)."""
     import uvicorn
 
     from .web.app import create_app
+
+    app = create_app(db, review_token)  # also a wrong --db fails here, once, before any process starts
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"warning: listening on {escape(host)}: anyone who can reach it can read the database",
@@ -316,15 +337,24 @@ def serve(db: Optional[str] = DbOption, host: str = typer.Option("127.0.0.1", he
               f"({'review enabled' if review_token else 'read-only'})", highlight=False)
     # keep idle connections longer than clients do (httpx and browsers keep them 5 s or more): a server that
     # closes one just as a client reuses it makes that request fail
-    uvicorn.run(create_app(db, review_token), host=host, port=port, log_level="warning", timeout_keep_alive=75)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=75)
+        return
+    os.environ["INCIDENTWATCH_SERVE_DB"] = db or ""
+    if review_token is not None:
+        os.environ["INCIDENTWATCH_REVIEW_TOKEN"] = review_token
+    uvicorn.run("incidentwatch.web.app:app_from_environment", factory=True, workers=workers, host=host,
+                port=port, log_level="warning", timeout_keep_alive=75)
 
 
 @app.command()
 def watch(config: Path = typer.Argument(..., help="The watch configuration (TOML): sources, rules, outputs."),
           db: Optional[str] = DbOption,
-          once: bool = typer.Option(False, "--once", help="Poll every source once, deliver, and stop.")):
+          once: bool = typer.Option(False, "--once", help="Poll every source once, deliver, and stop."),
+          nice: int = NiceOption):
     """Follow feeds, folders and growing JSON Lines files; alert on new and changed incidents.  Runs until
     stopped (Ctrl-C); what it has seen and the alerts not yet delivered are kept in the database."""
+    _lower_priority(nice)
     import signal
     import threading
 

@@ -100,6 +100,14 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
             cached_choices.update(value=store.choices(), until=time.monotonic() + 60)
         return cached_choices["value"]
 
+    cached_profiles: dict = {}
+
+    def profiles() -> list:
+        """Every group's profile reads every incident, so a group page keeps them ten seconds."""
+        if cached_profiles.get("until", 0) < time.monotonic():
+            cached_profiles.update(value=api.groups(store), until=time.monotonic() + 10)
+        return cached_profiles["value"]
+
     def page(template: str, status_code: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(env.get_template(template).render(**context), status_code=status_code)
 
@@ -191,10 +199,10 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
 
     @app.get("/groups/{name:path}", response_class=HTMLResponse)
     def group(name: str):
-        profiles = api.groups(store)
-        profile = next((g for g in profiles if g.name == name), None)
+        known = profiles()
+        profile = next((g for g in known if g.name == name), None)
         # a parent named only through its branches ("Part of" links to it) lists them
-        branches = [g for g in profiles if g.parent == name]
+        branches = [g for g in known if g.parent == name]
         f = Filters(group=name)
         rows, totals = store.search(f, "date", True, 1, 200)
         if profile is None and not totals["incidents"] and not branches:
@@ -212,3 +220,10 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
         return page("article.html", a=a, mentions=mentions, text=charts.highlight(a.text, spans))
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one of `serve --workers N`'s processes: each opens the database named in the
+    environment that the serving command set (processes share no memory, and SQLite's WAL lets them all
+    read while one writes)."""
+    return create_app(os.environ.get("INCIDENTWATCH_SERVE_DB") or None)

@@ -84,7 +84,11 @@ def outlines() -> list[dict]:
         raw = resources.files("incidentwatch.web").joinpath("static/world.json").read_text("utf-8")
     except (FileNotFoundError, OSError):
         return []
-    return json.loads(raw)
+    shapes = json.loads(raw)
+    for shape in shapes:  # each country's path, escaped once: the outlines are most of a map's bytes
+        shape["svg"] = (f'<path d="{escape(shape["d"])}" class="land" vector-effect="non-scaling-stroke">'
+                        f'<title>{escape(shape.get("name") or "")}</title></path>')
+    return shapes
 
 
 def world_map(points: list[dict], width: int = 760, height: int = 380) -> Markup:
@@ -112,8 +116,7 @@ def world_map(points: list[dict], width: int = 760, height: int = 380) -> Markup
     for shape in outlines():
         bx0, by0, bx1, by1 = shape["bbox"]
         if bx1 >= x0 and bx0 <= x1 and by1 >= y0 and by0 <= y1:  # only the countries in view
-            parts.append(f'<path d="{escape(shape["d"])}" class="land" vector-effect="non-scaling-stroke">'
-                         f'<title>{escape(shape.get("name") or "")}</title></path>')
+            parts.append(shape["svg"])
     grid = 10 if span > 40 else 5 if span > 15 else 1
     for lon in range(int(math.floor(x0 / grid) * grid), int(x1) + 1, grid):
         parts.append(f'<line x1="{lon}" y1="{-y1:.3f}" x2="{lon}" y2="{-y0:.3f}" class="grid" '
