@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev web-assets demo test screenshots serve fuzz bench bench-memory bench-news bench-fusion bench-web train-muc4 bench-muc4 clean
+.PHONY: install install-dev web-assets demo test screenshots serve fuzz bench bench-memory bench-news bench-fusion bench-web train-muc4 train-occurrence bench-muc4 clean
 WORLD := src/incidentwatch/web/static/world.json
 
 $(BIN)/python:
@@ -72,6 +72,14 @@ bench-memory: install-dev
 # Split news-dev and news-dev2 by event into a tune and a check half; ingest, export and score each half.
 bench-news: install
 	$(BIN)/python benchmarks/news.py
+
+# The occurrence model (extract/occurrence.py): fitted on the tune half of the split development corpora and
+# MUC-4's train split, so the check half stays unseen; writes src/incidentwatch/data/occurrence_model.json.
+OCCURRENCE_SPLIT := $(or $(TMPDIR),/tmp)/incidentwatch-occurrence-split
+train-occurrence: install-dev
+	rm -rf $(OCCURRENCE_SPLIT)
+	$(BIN)/python ../shared/eval/split_corpus.py $(OCCURRENCE_SPLIT) ../shared/corpora/news-dev ../shared/corpora/news-dev2/part-a ../shared/corpora/news-dev2/part-b
+	$(BIN)/python training/occurrence.py --news $(OCCURRENCE_SPLIT)/tune/articles.jsonl --news training/occurrence-articles.jsonl --muc4 ../shared/corpora/muc4/train.json
 
 # The cost of adding one article to databases of 10k, 100k and 1M incidents (takes several minutes).
 bench-fusion: install

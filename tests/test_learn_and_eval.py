@@ -234,3 +234,26 @@ def test_muc4_scores_agree_with_the_shared_scorer(tmp_path):
     ours = api.evaluate_muc4(MUC4_DEV, path)
     for key in theirs:
         assert ours[key] == pytest.approx(theirs[key])
+
+
+def test_report_grouping_is_b_cubed_as_computed_by_hand():
+    """Three reports of X and two of Y; fusion put a1, a2 and b1 together and left a3 and b2 alone (a roundup
+    telling both, r1, is left out).  Per report, precision is the share of its incident from its own event
+    and recall the share of its event in its incident: P = (2/3 + 2/3 + 1/3 + 1 + 1) / 5 = 11/15,
+    R = (2/3 + 2/3 + 1/2 + 1/3 + 1/2) / 5 = 8/15, F1 = 176/285."""
+    from incidentwatch.eval.news import grouping
+
+    articles = [{"id": "a1", "event": "X"}, {"id": "a2", "event": "X"}, {"id": "a3", "event": "X"},
+                {"id": "b1", "event": "Y"}, {"id": "b2", "event": "Y"},
+                {"id": "r1", "event": "X", "events": ["X", "Y"]}]
+    incidents = [{"sources": [{"article_id": "a1"}, {"article_id": "a2"}, {"article_id": "b1"},
+                              {"article_id": "r1"}]},
+                 {"sources": ["a3"]}, {"sources": [{"article_id": "b2"}]}]
+    got = grouping(articles, incidents)
+    assert got["precision"] == pytest.approx(11 / 15)
+    assert got["recall"] == pytest.approx(8 / 15)
+    assert got["f1"] == pytest.approx(176 / 285)
+    # one incident per event is perfect; every report alone has full precision and recall 1/size
+    assert grouping(articles, [{"sources": ["a1", "a2", "a3"]}, {"sources": ["b1", "b2"]}])["f1"] == 1.0
+    alone = grouping(articles, [])
+    assert (alone["precision"], alone["recall"]) == (1.0, pytest.approx((1 / 3 * 3 + 1 / 2 * 2) / 5))

@@ -27,7 +27,8 @@ from .dates import DateRef
 from .gazetteer import gazetteer
 from .nlp import load_nlp, load_parser
 from .people import attackers
-from .relevance import could_report_attack, is_attack_report
+from .occurrence import reports_attack
+from .relevance import could_report_attack
 from .sentences import Sentence, analyse
 from .what import categories
 from .when import about_earlier, date_refs, in_aside, incident_date, is_background
@@ -136,7 +137,7 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     # text's own dates misdates more than it saves
     anchor = article.published
     sents = analyse(article, doc, anchor)
-    if not sents or not is_attack_report(sents):
+    if not sents or not reports_attack(article, sents):
         return []
     title_end = len(article.title) if article.title and article.text.startswith(article.title) else 0
     if not title_end and sents and len(sents[0].text) <= _HEADLINE_MAX and "\n" in article.text[sents[0].end:sents[0].end + 2]:
