@@ -154,3 +154,16 @@ def test_sentence_with_absolute_and_relative_dates_resolves_only_the_absolute_on
 ])
 def test_phrase_that_is_not_a_past_date_yields_nothing(sentence):
     assert find_dates(sentence, WEDNESDAY_26_JUNE_2024) == []
+
+
+def test_named_days_come_from_the_language_data():
+    """Every day in data/lang/en/dates.toml resolves in any year; a day whose date depends on the country
+    ("Independence Day") is not in it, so it is no date at all rather than a wrong one."""
+    from incidentwatch.extract.dates import holiday
+    from incidentwatch.extract.lexicon import load_toml
+
+    for name in load_toml("lang/en/dates.toml")["holidays"]:
+        assert holiday(name, 2019) is not None and holiday(name, 2019).year == 2019
+    assert holiday("New Years Eve", 2019) == dt.date(2019, 12, 31)  # the apostrophe is optional
+    assert holiday("Orthodox Easter", 2019) == dt.date(2019, 4, 28)
+    assert holiday("Independence Day", 2019) is None

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..ingest.metadata import parse_date
+from .lexicon import load_toml
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -25,7 +26,11 @@ _D = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _Y = r"(?:19|20)\d\d"
 _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
-HOLIDAYS = r"(?P<hol>Easter(?:\s+Sunday)?|Orthodox Easter|Christmas Eve|Christmas(?: Day)?|New Year'?s Eve|New Year'?s Day|Bastille Day|Independence Day)"
+_HOLIDAY_DAYS = {name.replace("'", "").lower(): day
+                 for name, day in load_toml("lang/en/dates.toml")["holidays"].items()}
+HOLIDAYS = "(?P<hol>" + "|".join(re.escape(name).replace("'", "'?").replace(r"\ ", r"\s+")
+                                 for name in sorted(load_toml("lang/en/dates.toml")["holidays"], key=len,
+                                                    reverse=True)) + ")"
 
 PATTERNS = [
     ("holiday", re.compile(rf"\b{HOLIDAYS}\b")),
@@ -71,15 +76,15 @@ def holiday(name: str, year: int) -> dt.date | None:
     """The date of a named holiday in a year (Western Easter; Orthodox Easter by its own reckoning)."""
     from dateutil import easter
 
-    n = name.lower()
-    if "orthodox" in n:
+    day = _HOLIDAY_DAYS.get(re.sub(r"\s+", " ", name.replace("'", "")).lower())
+    if day == "orthodox-easter":
         return easter.easter(year, easter.EASTER_ORTHODOX)
-    if n.startswith("easter"):
+    if day == "easter":
         return easter.easter(year)
-    fixed = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25), "bastille day": (7, 14),
-             "new years eve": (12, 31), "new year's eve": (12, 31), "new years day": (1, 1), "new year's day": (1, 1)}
-    md = fixed.get(n)
-    return dt.date(year, *md) if md else None
+    if day:
+        month, mday = (int(x) for x in day.split("-"))
+        return dt.date(year, month, mday)
+    return None
 
 
 def _month(name: str) -> int:

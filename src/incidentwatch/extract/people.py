@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import load_toml
 from .gazetteer import gazetteer
 
 
@@ -39,12 +40,14 @@ def attackers(s)  -> list[tuple[int, int, str]]:
 # a figure given on the word of an authority, not of a witness or the outlet itself
 
 
-_VENUE_WORDS = re.compile(r"\b(?:Hall|Arena|Church|Cathedral|Mosque|Synagogue|Airport|Station|Stadium|Theatre|Theater|"
-                          r"Hotel|Market|Mall|Centre|Center|Gate|Square|Club|School|University|Hospital|Embassy|"
-                          r"Citadel|Fortress|Temple|Shrine|Bridge|Metro|Cafe|Café|Restaurant|Bataclan|Crocus)\b")
+_VENUE_WORDS = re.compile(r"\b(?:" + "|".join(map(re.escape, load_toml("lang/en/places.toml")["venues"]["words"]))
+                          + r")\b")
 
 
-def venue(text: str) -> str | None:
-    """A venue's name, the words that let reports of one attack find each other across outlets."""
+def venue(text: str, label: str = "ORG") -> str | None:
+    """A venue's name, the words that let reports of one attack find each other across outlets: what the
+    recogniser calls a facility or an event, or an organisation whose name has a venue's word."""
     name = re.sub(r"^(?:the|a)\s+", "", text.strip(), flags=re.I).strip(" .,'’\"")
-    return name if _VENUE_WORDS.search(name) and len(name) <= 60 else None
+    if not name or len(name) > 60:
+        return None
+    return name if label in ("FAC", "EVENT") or _VENUE_WORDS.search(name) else None

@@ -97,6 +97,6 @@ def analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
                  if e.label_ in ("ORG", "NORP")]
         s.claims = statements(text, sent.start_char, article.id, names=names)
         s.persons = [(e.start_char, e.end_char, e.text) for e in ents if e.label_ == "PERSON"]
-        s.names = [venue(e.text) for e in ents if e.label_ in ("FAC", "EVENT", "ORG") and venue(e.text)]
+        s.names = [v for e in ents if e.label_ in ("FAC", "EVENT", "ORG") and (v := venue(e.text, e.label_))]
         out.append(s)
     return out
