@@ -167,3 +167,22 @@ def test_a_running_total_is_not_a_toll(sentence):
 ])
 def test_the_same_words_about_one_attack_are_its_toll(sentence, kind, best):
     assert counts(sentence)[kind].best == best
+
+
+@pytest.mark.parametrize("sentence, killed", [
+    ("Twelve villagers were hacked to death by the raiders.", 12),
+    ("Eleven soldiers were gunned down in the ambush.", 11),
+    ("At least 30 worshippers were massacred at the mosque.", 30),
+    ("Four farmers were burnt to death in their huts.", 4),
+])
+def test_the_verbs_of_a_toll_come_from_the_language_data(sentence, killed):
+    assert [(c.kind, c.figure.best) for c in find_casualties(sentence)] == [("killed", killed)]
+
+
+@pytest.mark.parametrize("sentence", [
+    # counter-examples: the same words, no one killed
+    "Nine houses were burnt to the ground.",
+    "At least 40 houses were burned in the raid.",
+])
+def test_burning_property_is_no_toll(sentence):
+    assert find_casualties(sentence) == []

@@ -15,9 +15,9 @@ from ..model import Figure
 from .lexicon import load_toml, pattern, phrase_pattern
 from .numbers import NUM, QUALIFIER, figure_from
 
-KILL = (r"(?:killed|dead|died|slain|murdered|perished|lost their lives|shot dead|eliminated|liquidated|"
-        r"neutrali[sz]ed|executed|beheaded)")
-INJURE = r"(?:injured|wounded|hurt|injuries|hospitali[sz]ed|in hospital|maimed)"
+_VERBS = load_toml("lang/en/casualties.toml")["verbs"]
+KILL = "(?:" + "|".join(sorted(_VERBS["killed"], key=len, reverse=True)) + ")"
+INJURE = "(?:" + "|".join(sorted(_VERBS["injured"], key=len, reverse=True)) + ")"
 AUX = r"(?:(?:were|was|have been|has been|had been|are|is|being|got|also|reportedly|later|all|been|\s)+)?"
 GAP = r"(?P<gap>(?:[\s,]+(?!and\b|or\b|of\b|in\b|at\b|by\b|after\b|when\b|were\b|was\b|had\b|have\b|left\b|leaving\b|killing\b|killed\b|injuring\b|that\b|who\b|which\b|\d)[\w'’\"“”-]+){0,4}?)"
 
