@@ -310,3 +310,14 @@ def test_a_one_sentence_item_without_an_attack_and_its_toll_is_not(extract, text
 def test_the_place_is_where_the_attack_happened_not_where_people_fled_or_were_treated(extract, text, city):
     [m] = [m for m in extract(article("refuge", text)) if m.role == "reported"]
     assert m.city == city
+
+
+def test_an_ambush_is_an_armed_assault_and_its_roadside_bomb_a_bombing(extract):
+    """GTD codes an ambush with guns as an armed assault; one sprung with a bomb is a bombing as well."""
+    [m] = extract(article("ambush", "Rebels ambush army patrol in Ifugao\nRebels ambushed an army patrol near "
+                                    "Tinoc in Ifugao province on Monday, killing eleven soldiers, the army said."))
+    assert m.attack_types == ["Armed Assault"]
+    [m] = extract(article("bomb-ambush", "Militants ambush convoy with roadside bomb\nMilitants ambushed a "
+                                         "police convoy with a roadside bomb near Quetta on Monday, killing four "
+                                         "officers, police said."))
+    assert set(m.attack_types) == {"Armed Assault", "Bombing/Explosion"}
