@@ -8,22 +8,18 @@ import datetime as dt
 import pytest
 
 from incidentwatch.extract import occurrence
-from incidentwatch.extract.nlp import load_nlp
 from incidentwatch.extract.pipeline import extract_article
 from incidentwatch.extract.relevance import is_attack_report
 from incidentwatch.extract.sentences import analyse
 from incidentwatch.model import Article
 
+from test_extract_pipeline import article as headlined, nlp  # noqa: F401 (nlp is a fixture)
+
 WEDNESDAY_11_MARCH_2026 = dt.date(2026, 3, 11)
 
 
 def article(id: str, text: str) -> Article:
-    return Article(id=id, text=text, title=text.split("\n", 1)[0], published=WEDNESDAY_11_MARCH_2026)
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
+    return headlined(id, text, published=WEDNESDAY_11_MARCH_2026)
 
 
 @pytest.fixture(scope="module")

@@ -26,11 +26,10 @@ _D = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _Y = r"(?:19|20)\d\d"
 _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
-_HOLIDAY_DAYS = {name.replace("'", "").lower(): day
-                 for name, day in load_toml("lang/en/dates.toml")["holidays"].items()}
+_NAMED_DAYS = load_toml("lang/en/dates.toml")["holidays"]
+_HOLIDAY_DAYS = {name.replace("'", "").lower(): day for name, day in _NAMED_DAYS.items()}
 HOLIDAYS = "(?P<hol>" + "|".join(re.escape(name).replace("'", "'?").replace(r"\ ", r"\s+")
-                                 for name in sorted(load_toml("lang/en/dates.toml")["holidays"], key=len,
-                                                    reverse=True)) + ")"
+                                 for name in sorted(_NAMED_DAYS, key=len, reverse=True)) + ")"
 
 PATTERNS = [
     ("holiday", re.compile(rf"\b{HOLIDAYS}\b")),

@@ -35,14 +35,15 @@ def _log(n: float) -> float:
     return math.log1p(max(0.0, n))
 
 
-def features(article: Article, sents: list[Sentence], lang: str = "en") -> dict[str, float]:
-    """The article as named numbers, the model's input (all are counts or shares, so absent means 0)."""
+def features(article: Article, sents: list[Sentence], lang: str = "en", rules: bool | None = None) -> dict[str, float]:
+    """The article as named numbers, the model's input (all are counts or shares, so absent means 0).
+    `rules` is the rules' verdict when the caller has it already."""
     f: dict[str, float] = {}
     if not sents:
         return f
     n = len(sents)
     lead = sents[: LEAD_SENTENCES + 1]  # the headline (when there is one) and the first sentences
-    f["rules"] = float(is_attack_report(sents))
+    f["rules"] = float(is_attack_report(sents) if rules is None else rules)
     f["sentences"] = _log(n)
     f["strong"] = _log(sum(s.strong for s in sents if not s.not_attack))
     f["weak"] = _log(sum(s.weak for s in sents if not s.not_attack))
@@ -95,4 +96,4 @@ def reports_attack(article: Article, sents: list[Sentence], fitted: dict | None 
     if not sents or not is_attack_report(sents):
         return False
     fitted = fitted or model()
-    return fitted is None or probability(features(article, sents), fitted) >= fitted["threshold"]
+    return fitted is None or probability(features(article, sents, rules=True), fitted) >= fitted["threshold"]

@@ -60,6 +60,17 @@ def filters_from(request: Request) -> Filters:
                    include_background=True if q.get("include_background") == "yes" else None)
 
 
+def _kept_for(seconds: float, compute):
+    """`compute`, called again only once its last value is `seconds` old."""
+    kept: dict = {}
+
+    def value():
+        if kept.get("until", 0) < time.monotonic():
+            kept.update(value=compute(), until=time.monotonic() + seconds)
+        return kept["value"]
+    return value
+
+
 def create_app(db: str | None = None, review_token: str | None = None, max_export: int = MAX_EXPORT,
                request_seconds: float = REQUEST_SECONDS, max_body: int = MAX_BODY) -> FastAPI:
     store = api.open_store(db)
@@ -92,21 +103,10 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    cached_choices: dict = {}
-
-    def choices() -> dict:
-        """The filter form's lists: distinct values over the whole database, so kept for a minute."""
-        if cached_choices.get("until", 0) < time.monotonic():
-            cached_choices.update(value=store.choices(), until=time.monotonic() + 60)
-        return cached_choices["value"]
-
-    cached_profiles: dict = {}
-
-    def profiles() -> list:
-        """Every group's profile reads every incident, so a group page keeps them ten seconds."""
-        if cached_profiles.get("until", 0) < time.monotonic():
-            cached_profiles.update(value=api.groups(store), until=time.monotonic() + 10)
-        return cached_profiles["value"]
+    # the filter form's lists are distinct values over the whole database, so kept for a minute; every
+    # group's profile reads every incident, so a group page keeps them ten seconds
+    choices = _kept_for(60, store.choices)
+    profiles = _kept_for(10, lambda: api.groups(store))
 
     def page(template: str, status_code: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(env.get_template(template).render(**context), status_code=status_code)
