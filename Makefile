@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev web-assets demo test screenshots serve fuzz bench bench-memory bench-news bench-fusion bench-web train-muc4 train-occurrence bench-muc4 clean
+.PHONY: install install-dev web-assets demo test screenshots serve fuzz bench bench-memory bench-news bench-fusion bench-web train-muc4 train-occurrence train-confidence bench-muc4 clean
 WORLD := src/incidentwatch/web/static/world.json
 
 $(BIN)/python:
@@ -80,6 +80,14 @@ train-occurrence: install-dev
 	rm -rf $(OCCURRENCE_SPLIT)
 	$(BIN)/python ../shared/eval/split_corpus.py $(OCCURRENCE_SPLIT) ../shared/corpora/news-dev ../shared/corpora/news-dev2/part-a ../shared/corpora/news-dev2/part-b
 	$(BIN)/python training/occurrence.py --news $(OCCURRENCE_SPLIT)/tune/articles.jsonl --news training/occurrence-articles.jsonl --muc4 ../shared/corpora/muc4/train.json
+
+# The incident confidence model (fuse/confidence.py): fitted on the incidents of the tune half, labelled by the
+# shared scorer's matching; prints the reliability table of both halves (BENCHMARKS.md).  Run it after
+# train-occurrence, as the occurrence probability is one of its inputs.  About a minute.
+train-confidence: install-dev
+	rm -rf $(OCCURRENCE_SPLIT)
+	$(BIN)/python ../shared/eval/split_corpus.py $(OCCURRENCE_SPLIT) ../shared/corpora/news-dev ../shared/corpora/news-dev2/part-a ../shared/corpora/news-dev2/part-b
+	$(BIN)/python training/confidence.py --fit $(OCCURRENCE_SPLIT)/tune --report $(OCCURRENCE_SPLIT)/check
 
 # The cost of adding one article to databases of 10k, 100k and 1M incidents (takes several minutes).
 bench-fusion: install

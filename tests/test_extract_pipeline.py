@@ -312,6 +312,33 @@ def test_the_place_is_where_the_attack_happened_not_where_people_fled_or_were_tr
     assert m.city == city
 
 
+@pytest.mark.parametrize("text, city, country", [
+    # a town named only as where the wounded went is not the place; the country still is
+    ("Rebels attacked a remote farming village on Sunday night, killing nine people, and the wounded were flown "
+     "to hospitals in Lima, Peru, the army said.", None, "Peru"),
+    # a dateline town gives way to the town another sentence names plainly
+    ("KAMPALA, Uganda -- Rebels attacked a boarding school on Friday night, killing 20 pupils, officials said.\n"
+     "The school lies in the town of Kasese, near the border.", "Kasese", "Uganda"),
+    # counter-examples: a dateline alone is kept (wire copy often names the place only there), and so is a
+    # town the attack is placed in
+    ("QUETTA, Pakistan -- A bomb exploded near a police van on Monday, killing two officers, police said.",
+     "Quetta", "Pakistan"),
+    ("Gunmen opened fire on a bus in the south of Quetta, Pakistan, on Monday, killing four passengers, police said.",
+     "Quetta", "Pakistan"),
+])
+def test_a_landmark_or_a_dateline_is_not_the_place_when_the_report_names_another(extract, text, city, country):
+    [m] = [m for m in extract(article("landmark", text)) if m.role == "reported"]
+    assert (m.city, m.country) == (city, country)
+
+
+def test_a_town_qualified_by_its_country_is_that_country_s_town(extract):
+    """"Kabul airport in Afghanistan", though the article keeps naming another country's soldiers."""
+    [m] = extract(article("qualified", "Blast at Kabul airport kills 13 US soldiers\nA suicide bomber struck outside "
+                                       "the Kabul airport in Afghanistan on Thursday, killing 13 U.S. soldiers, U.S. "
+                                       "officials said. The United States said its evacuation flights would go on."))
+    assert (m.city, m.country) == ("Kabul", "Afghanistan")
+
+
 def test_an_ambush_is_an_armed_assault_and_its_roadside_bomb_a_bombing(extract):
     """GTD codes an ambush with guns as an armed assault; one sprung with a bomb is a bombing as well."""
     [m] = extract(article("ambush", "Rebels ambush army patrol in Ifugao\nRebels ambushed an army patrol near "

@@ -26,7 +26,7 @@ def gz():
 def places(nlp, gz):
     """text -> {mention text: resolved Place or None}, the mentions resolved together as one article."""
     def run(text: str):
-        mentions = resolve(find_place_mentions(nlp(text), gz), gz)
+        mentions = resolve(find_place_mentions(nlp(text), gz), gz, text=text)
         return {m.text: m.place for m in mentions}, mentions
     return run
 
@@ -130,3 +130,31 @@ def test_mention_spans_point_into_the_text(places):
     text = "Gunmen attacked a police post in Derbent, Dagestan, on Sunday."
     _, mentions = places(text)
     assert [text[m.start:m.end] for m in mentions] == ["Derbent", "Dagestan"]
+
+
+# --- a name qualified by the country or region after it ---------------------------------------------------
+
+def test_a_name_followed_by_its_country_is_looked_for_inside_it(places):
+    """The article keeps naming California, but this Kerman is the one in Iran."""
+    found, _ = places("Exiles in California and Texas marched on Sunday, days after the bombing in Kerman, Iran. "
+                      "California's governor spoke at the march.")
+    assert where(found["Kerman"])[2] == "Iran"
+
+
+def test_a_qualified_name_is_that_place_wherever_the_article_names_it(places):
+    found, mentions = places("Kerman mourns. Exiles in California and Texas marched after the bombing in Kerman, "
+                             "Iran, and California's governor spoke.")
+    assert {where(m.place)[2] for m in mentions if m.text == "Kerman"} == {"Iran"}
+
+
+@pytest.mark.parametrize("text", [
+    "Mourners gathered in Kerman, and later in California.",  # a place named further on
+    "Mourners from Kerman marched through California.",  # not after a comma or "in"
+])
+def test_a_place_named_further_on_does_not_qualify_a_name(nlp, gz, text):
+    """Counter-examples: only a country or region right after the name ("X, Iran", "X in Iran") qualifies it."""
+    from incidentwatch.extract.places import _qualifier
+
+    mentions = find_place_mentions(nlp(text), gz)
+    i = next(i for i, m in enumerate(mentions) if m.text == "Kerman")
+    assert _qualifier(i, mentions, text) is None

@@ -143,6 +143,8 @@ class Mention:
     evidence: list[Evidence] = field(default_factory=list)
     published: dt.date | None = None
     url: str | None = None
+    # how likely the article tells an attack as news (extract.occurrence); None when no model decided
+    occurrence: float | None = None
 
     @property
     def claimed_by(self) -> list[str]:
@@ -224,6 +226,9 @@ class Incident:
     coordinated: bool = False
     # every mention is an article recalling it in passing; no report tells it as news (hidden by default)
     background_only: bool = False
+    # how likely this is a real attack, told right (fuse.confidence), and the evidence it was drawn from
+    confidence: float | None = None
+    confidence_basis: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The export contract (one JSON object per incident)."""
@@ -256,4 +261,6 @@ class Incident:
             "group_id": self.group_id,
             "linked": self.linked,
             "background_only": self.background_only,
+            "confidence": self.confidence,
+            "confidence_basis": self.confidence_basis,
         }

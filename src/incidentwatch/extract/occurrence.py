@@ -90,10 +90,19 @@ def probability(feats: dict[str, float], fitted: dict | None = None) -> float | 
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def reports_attack(article: Article, sents: list[Sentence], fitted: dict | None = None) -> bool:
-    """The gate of extraction: the rules propose (enough attack words, relevance.is_attack_report), the model
-    disposes; without a model the rules decide alone."""
+def decide(article: Article, sents: list[Sentence], fitted: dict | None = None) -> tuple[bool, float | None]:
+    """The gate of extraction, and the model's probability: the rules propose (enough attack words,
+    relevance.is_attack_report), the model disposes; without a model the rules decide alone (probability
+    None)."""
     if not sents or not is_attack_report(sents):
-        return False
+        return False, None
     fitted = fitted or model()
-    return fitted is None or probability(features(article, sents, rules=True), fitted) >= fitted["threshold"]
+    if fitted is None:
+        return True, None
+    p = probability(features(article, sents, rules=True), fitted)
+    return p >= fitted["threshold"], p
+
+
+def reports_attack(article: Article, sents: list[Sentence], fitted: dict | None = None) -> bool:
+    """Whether the article tells an attack that happened, as news (see `decide`)."""
+    return decide(article, sents, fitted)[0]

@@ -27,12 +27,12 @@ from .dates import DateRef
 from .gazetteer import gazetteer
 from .nlp import load_nlp, load_parser
 from .people import attackers
-from .occurrence import reports_attack
+from .occurrence import decide as decide_occurrence
 from .relevance import could_report_attack
 from .sentences import Sentence, analyse
 from .what import categories
 from .when import about_earlier, date_refs, in_aside, incident_date, is_background
-from .where import choose_place
+from .where import aside, choose_place
 
 
 _HEADLINE_MAX = 200
@@ -73,6 +73,16 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
     place, pm = choose_place(attack_sents or sents, title_end)
     if place is None:
         place, pm = choose_place(sents, title_end)
+    elif place.kind == "city" and (named := aside(place, sents)):
+        # the attack's sentences name the town only as a dateline or as where people went afterwards
+        # ("KAMPALA, Uganda --", "the wounded were flown to Kampala"): a town another sentence names plainly
+        # in that country is the place ("the school lies in the town of Kasese"); else a refuge is not the
+        # place, though a dateline may be
+        other, opm = choose_place(sents, title_end, plain_only=True)
+        if other is not None and other.kind == "city" and other.cc == place.cc:
+            place, pm = other, opm
+        elif named == "landmark":
+            place = gazetteer().country(place.country) or place
     if place is not None:
         m.country = place.country
         if place.kind in ("city", "admin1"):
@@ -137,7 +147,8 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     # text's own dates misdates more than it saves
     anchor = article.published
     sents = analyse(article, doc, anchor)
-    if not sents or not reports_attack(article, sents):
+    reported, occurrence = decide_occurrence(article, sents) if sents else (False, None)
+    if not reported:
         return []
     title_end = len(article.title) if article.title and article.text.startswith(article.title) else 0
     if not title_end and sents and len(sents[0].text) <= _HEADLINE_MAX and "\n" in article.text[sents[0].end:sents[0].end + 2]:
@@ -193,6 +204,8 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
                             next(s for s, rr in items if rr is r), None, 0)
         if bm.country or bm.attack_types:
             mentions.append(bm)
+    for m in mentions:
+        m.occurrence = None if occurrence is None else round(occurrence, 4)
     return mentions
 
 

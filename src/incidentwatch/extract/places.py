@@ -149,11 +149,44 @@ def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> li
     return [found[hit[2]]] if hit else []
 
 
-def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None) -> list[PlaceMention]:
-    """Pick one place per mention, using the article's other places as context."""
+# between a place and the country or region that qualifies it: "Tinoc, Ifugao", "Kabul airport in
+# Afghanistan", "Tinoc in the province of Ifugao"
+_QUALIFIED_BY = re.compile(r"^(?:\s+[a-z]+){0,2}?\s*(?:,|\s+in)\s+(?:the\s+)?(?:(?:province|state|region|district|"
+                           r"county|governorate|republic|department)\s+of\s+)?$")
+
+
+def _qualifier(i: int, mentions: list[PlaceMention], text: str | None) -> Place | None:
+    """The country or region named just after mention i, as its qualifier, if there is one."""
+    if text is None or i + 1 >= len(mentions):
+        return None
+    m, q = mentions[i], mentions[i + 1]
+    if q.weak or not q.candidates or q.start - m.end > 40 or not _QUALIFIED_BY.match(text[m.end:q.start]):
+        return None
+    containers = [p for p in q.candidates if p.kind in ("country", "admin1")]
+    return containers[0] if len(containers) == 1 or (containers and containers[0].kind == "country") else None
+
+
+def _inside(p: Place, container: Place) -> bool:
+    return p.cc == container.cc and (container.kind == "country" or p.admin1 == container.admin1)
+
+
+def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None, text: str | None = None) -> list[PlaceMention]:
+    """Pick one place per mention, using the article's other places as context.  With the article's `text`,
+    a name qualified by the country or region right after it ("Tinoc, Ifugao") is looked for inside it."""
     gz = gz or gazetteer()
     countries, regions = _context(mentions)
+    # a name qualified once is that place wherever the article names it ("Kabul" in the headline too)
+    qualified = {}
+    for i, m in enumerate(mentions):
+        container = _qualifier(i, mentions, text)
+        if container is not None:
+            qualified.setdefault(fold(m.name or _clean(m.text)), container)
     for m in mentions:
+        container = qualified.get(fold(m.name or _clean(m.text)))
+        if container is not None and m.candidates:
+            inside = [p for p in m.candidates if p is not container and _inside(p, container)]
+            if inside:
+                m.candidates = inside
         if not m.candidates and not m.weak and m.label in ("GPE", "LOC"):
             m.candidates = _fuzzy(m.name or _clean(m.text), gz, countries, regions)
         if not m.candidates:

@@ -76,7 +76,7 @@ def _entities_by_sentence(doc, sents: list) -> list[list]:
 
 
 def analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
-    mentions = resolve(find_place_mentions(doc))
+    mentions = resolve(find_place_mentions(doc), text=doc.text)
     strong, weak = pattern("triggers", "strong"), pattern("triggers", "weak")
     not_attack, accidental = pattern("not_attack", "cues"), pattern("not_attack", "accidental")
     sents = sentence_spans(doc)

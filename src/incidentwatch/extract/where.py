@@ -50,6 +50,7 @@ def is_elsewhere(m: PlaceMention, s: Sentence) -> bool:
     return bool(_elsewhere().search(s.text[max(0, a - 80):a]))
 
 
+
 def _place_weight(m: PlaceMention, s: Sentence) -> float:
     if m.weak:
         return 0.3
@@ -66,8 +67,27 @@ def _place_weight(m: PlaceMention, s: Sentence) -> float:
     return 1.0
 
 
-def choose_place(sents: list[Sentence], title_end: int) -> tuple[Place | None, PlaceMention | None]:
-    """The most specific place the incident's sentences agree on."""
+def aside(place: Place, sents: list[Sentence]) -> str | None:
+    """How the sentences name a place when they never name it as a place of their own: "dateline" (only
+    where the reporter files from), "landmark" (only where people went afterwards, or were treated); None when some mention names it plainly."""
+    kinds = set()
+    for s in sents:
+        for m in s.places:
+            if m.place is not place:
+                continue
+            if is_dateline(m, s):
+                kinds.add("dateline")
+            elif is_elsewhere(m, s):
+                kinds.add("landmark")
+            else:
+                return None
+    return "landmark" if "landmark" in kinds else ("dateline" if kinds else None)
+
+
+def choose_place(sents: list[Sentence], title_end: int,
+                 plain_only: bool = False) -> tuple[Place | None, PlaceMention | None]:
+    """The most specific place the incident's sentences agree on.  With `plain_only`, towns the sentences
+    name only aside (see `aside`) are passed over."""
     weight: Counter = Counter()
     first: dict[Place, PlaceMention] = {}
     region: Counter = Counter()
@@ -85,7 +105,7 @@ def choose_place(sents: list[Sentence], title_end: int) -> tuple[Place | None, P
             first.setdefault(m.place, m)
     if not weight:
         return None, None
-    cities = [p for p in weight if p.kind == "city"]
+    cities = [p for p in weight if p.kind == "city" and not (plain_only and aside(p, sents))]
     if cities:
         # a town inside the region the article keeps naming beats a bigger city named in passing
         best = max(cities, key=lambda p: (weight[p] + 0.5 * region[(p.cc, p.admin1)], p.population))

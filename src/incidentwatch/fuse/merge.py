@@ -25,6 +25,7 @@ from ..extract.actors import family
 from ..extract.claims import best_supported
 from ..extract.lexicon import load_toml
 from ..model import Claim, Figure, Incident, Mention, Source
+from .confidence import assess
 
 NEAR_KM = 30
 FIELDS = ("date", "city", "admin1", "country", "attack_types", "target_types", "weapon_types", "killed",
@@ -246,6 +247,7 @@ def merge(mentions: list[Mention], policy: dict | None = None) -> Incident:
     inc.sources = [Source(m.article_id, m.url, m.published, "reported" if m.role == "reported" else "reference",
                           weight.get(m.id, 1.0)) for m in ms]
     inc.evidence = [e for m in ms for e in m.evidence]
+    assess(inc, ms)
     return inc
 
 
