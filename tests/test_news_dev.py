@@ -65,3 +65,25 @@ def test_distractors_raise_few_false_alarms(report):
 @pytest.mark.parametrize("slot", ["date", "city", "country", "killed", "claimed_by"])
 def test_key_slots_are_right_for_most_events(report, slot):
     assert report["slots"][slot] >= 0.8
+
+
+@pytest.fixture(scope="module")
+def every_incident(tmp_path_factory):
+    """Every incident told as news, whatever its confidence, each with whether the scorer matches it to a
+    gold event (real) or not."""
+    db = f"sqlite:///{tmp_path_factory.mktemp('newsdev-all') / 'dev.db'}"
+    iw.ingest([CORPUS / "articles.jsonl"], db=db)
+    return [r for r in iw.incidents(db, min_confidence=0) if not r.get("background_only")]
+
+
+def test_confidence_reads_as_a_probability_of_being_real(scorer, every_incident):
+    """The reliability table of BENCHMARKS.md, in brief: of incidents given 0.7 or more, at least 8 in 10 are
+    real, and the confidence's squared error (Brier score) is well under a coin's 0.25."""
+    gold = scorer.read_jsonl(CORPUS / "gold.jsonl")
+    articles = scorer.read_jsonl(CORPUS / "articles.jsonl")
+    events = {a["id"]: a.get("events") or ([a["event"]] if a.get("event") else []) for a in articles}
+    real = {id(i) for incs in scorer.match(every_incident, gold, events).values() for i in incs}
+    pairs = [(r["confidence"], float(id(r) in real)) for r in every_incident]
+    sure = [y for p, y in pairs if p >= 0.7]
+    assert len(sure) >= 5 and sum(sure) / len(sure) >= 0.8
+    assert sum((p - y) ** 2 for p, y in pairs) / len(pairs) <= 0.2

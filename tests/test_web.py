@@ -693,7 +693,8 @@ def test_no_route_reads_a_file_outside_the_app(client):
     paths = {getattr(r, "path", None) for r in client.app.routes}
     assert paths == {"/", "/incidents", "/incidents.{fmt}", "/incidents/{incident_id}",
                      "/incidents/{incident_id}/review", "/incidents/{incident_id}/merge",
-                     "/incidents/{incident_id}/split", "/groups/{name:path}", "/articles/{article_id:path}", "/static"}
+                     "/incidents/{incident_id}/split", "/incidents/{incident_id}/not-an-attack", "/review",
+                     "/groups/{name:path}", "/articles/{article_id:path}", "/static"}
 
 
 def test_the_store_assembles_no_sql_from_values():
@@ -727,3 +728,43 @@ def test_a_parent_named_only_through_its_branch_has_a_page_listing_the_branch(tm
     assert parent.status_code == 200
     assert f'<a href="/groups/{branch}">{branch}</a> (1 incident)' in parent.text
     assert client.get("/groups/No Such Group").status_code == 404
+
+
+# --- confidence, the review queue and the verdict "not an attack" -------------------------------------------------
+
+def test_the_list_shows_each_incidents_confidence_and_filters_on_it(client, sample):
+    every = api.search(Filters(min_confidence=0), db=sample.store, per_page=500)[0]
+    assert every and all(r.get("confidence") is not None for r in every)
+    cut = sorted(r["confidence"] for r in every)[len(every) // 2]
+    page = client.get("/incidents", params={"min_confidence": str(cut)}).text
+    kept = {i for i, _ in table(page)}
+    assert kept == {r["id"] for r in every if r["confidence"] >= cut and not r.get("background_only")}
+    assert f"{every[0]['confidence']:.2f}" in client.get(f"/incidents/{every[0]['id']}").text
+
+
+@pytest.mark.parametrize("value", ["2", "-0.1", "high"])
+def test_a_confidence_outside_zero_to_one_is_a_400(client, value):
+    response = client.get("/incidents", params={"min_confidence": value})
+    assert response.status_code == 400 and "min_confidence" in error_message(response.text)
+
+
+def test_the_review_queue_lists_every_incident_least_certain_first(client, sample):
+    queue = client.get("/review")
+    assert [i for i, _ in table(queue.text)] == [
+        r["id"] for r in all_pages(sample.store, Filters(min_confidence=0), sort="confidence", descending=False)]
+
+
+def test_not_an_attack_from_the_dossier_removes_the_incident_and_restore_brings_it_back(writable):
+    client, sample = writable
+    inc = next(iter(api.incidents(sample.store)))
+    refused = client.post(f"/incidents/{inc['id']}/not-an-attack", data={"reviewer": "ana"})
+    assert refused.status_code == 403
+    done = client.post(f"/incidents/{inc['id']}/not-an-attack",
+                       data={"reviewer": "ana", "note": "a drill", "token": TOKEN})
+    assert done.status_code == 303
+    assert inc["id"] not in {i for i, _ in table(client.get("/incidents").text)}
+    dossier = client.get(f"/incidents/{inc['id']}").text
+    assert "Marked not an attack by ana" in dossier and "ana marked not an attack" in dossier
+    client.post(f"/incidents/{inc['id']}/not-an-attack", data={"reviewer": "ben", "restore": "yes", "token": TOKEN})
+    assert inc["id"] in {r["id"] for r in api.incidents(sample.store)}
+    assert "ben restored as an attack" in client.get(f"/incidents/{inc['id']}").text

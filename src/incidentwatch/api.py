@@ -23,7 +23,7 @@ from .extract.pipeline import extract_articles
 from .fuse import fuse, may_relate
 from .ingest import Rejection, read_paths
 from .ingest.metadata import content_hash
-from .model import Article, Mention
+from .model import DEFAULT_MIN_CONFIDENCE, Article, Mention
 from .store import Store
 
 
@@ -176,16 +176,69 @@ def _store_and_fuse(store: Store, extracted: Iterable[tuple[Article, list[Mentio
     report.incidents_touched += _refuse(store, new_mentions, policy)
 
 
+@dataclass
+class ReextractReport:
+    articles: int = 0
+    changed: int = 0  # articles whose mentions came out differently
+    mentions: int = 0
+    incidents: int = 0
+    reviews: int = 0  # analyst reviews in the database
+    orphaned_reviews: list[str] = field(default_factory=list)  # anchored on a mention extraction no longer gives
+
+
+def reextract(db: str | Store | None = None, on_event: Callable[[str, object], None] | None = None,
+              batch_size: int = 16, policy: dict | None = None, workers: int = 1) -> ReextractReport:
+    """Extract every stored article again and fuse all mentions afresh: after the models, the lexicons, the
+    alias table or a user data directory changed.  Every analyst review is kept: corrections, verdicts,
+    merges and splits are anchored on mentions ("<article>#<n>"), and re-fusing applies them again.  A review
+    whose mention extraction no longer gives is kept in the database and listed in the report (it applies
+    again if a later extraction gives that mention back).
+
+    The result is what ingesting the same articles into a new database would give, reviews applied.  If the
+    run stops midway, the mentions it stored are fused by the next ingest, or by running it again.
+    `on_event("reextracted", Article)` is called per article, for progress display."""
+    store = open_store(db)
+    report = ReextractReport()
+    emit = on_event or (lambda kind, item: None)
+    for article, mentions in extract_articles(store.articles(), batch_size=batch_size, workers=workers):
+        old = store.mentions_of(article.id)
+        if [m.to_dict() for m in old] != [m.to_dict() for m in mentions]:
+            store.replace_mentions(article.id, mentions)
+            report.changed += 1
+        report.articles += 1
+        report.mentions += len(mentions)
+        emit("reextracted", article)
+    # fused as an ingest fuses: in storage order, 200 mentions at a time, each with its stored neighbours
+    store.clear_incidents()
+    chunk: list[Mention] = []
+    for m in store.all_mentions():
+        chunk.append(m)
+        if len(chunk) >= 200:
+            _refuse(store, chunk, policy)
+            chunk = []
+    _refuse(store, chunk, policy)
+    report.incidents = store.count("incidents")
+    present = {m.id for m in store.all_mentions()}
+    anchors = store.review_anchors()
+    report.reviews = len(anchors)
+    report.orphaned_reviews = sorted({x for pair in anchors for x in pair if x and x not in present})
+    return report
+
+
 def incidents(db: str | Store | None = None, country: str | None = None,
               since: dt.date | None = None, group: str | None = None,
-              include_background: bool = False) -> Iterator[dict]:
+              include_background: bool = False, min_confidence: float | None = DEFAULT_MIN_CONFIDENCE,
+              include_rejected: bool = False) -> Iterator[dict]:
     """Incidents as export records (see README: the JSONL contract), in date order.
     `group` keeps those a group (or any of its branches) claimed or is named as perpetrator of.
     Incidents that articles only recall in passing (`background_only`: no report tells them as news) are
-    left out unless `include_background`."""
-    records = open_store(db).incidents(country=country, since=since)
+    left out unless `include_background`; those whose `confidence` is below `min_confidence` (0 or None keeps
+    all), and those an analyst marked not an attack (unless `include_rejected`), likewise."""
+    records = open_store(db).incidents(country=country, since=since, min_confidence=min_confidence)
     if not include_background:
         records = (r for r in records if not r.get("background_only"))
+    if not include_rejected:
+        records = (r for r in records if not r.get("not_an_attack"))
     if not group:
         yield from records
         return
@@ -257,10 +310,12 @@ def groups(db: str | Store | None = None, unlisted: bool = False) -> list[GroupP
 
 
 def export(fmt: str, out: str | os.PathLike | None = None, db: str | Store | None = None,
-           country: str | None = None, since: dt.date | None = None, include_background: bool = False) -> int:
-    """Write incidents to a file (or stdout when `out` is None or "-"); returns the count.  Background-only
-    incidents (see `incidents`) are written only with `include_background`."""
-    records = incidents(db, country=country, since=since, include_background=include_background)
+           country: str | None = None, since: dt.date | None = None, include_background: bool = False,
+           min_confidence: float | None = DEFAULT_MIN_CONFIDENCE, include_rejected: bool = False) -> int:
+    """Write incidents to a file (or stdout when `out` is None or "-"); returns the count.  The incidents are
+    those `incidents` gives for the same filters."""
+    records = incidents(db, country=country, since=since, include_background=include_background,
+                        min_confidence=min_confidence, include_rejected=include_rejected)
     if out in (None, "-"):
         import sys
         return _export.write(fmt, records, sys.stdout)
@@ -306,6 +361,21 @@ def review(incident_id: str, field: str, value: str | None, reviewer: str, actio
     else:
         raise rv.InvalidCorrection(f"unknown review action {action!r} (confirm or correct)")
     return store.add_correction(record["id"], action, field, parsed, rv.reviewer_name(reviewer), note)
+
+
+def not_an_attack(incident_id: str, reviewer: str, note: str | None = None, restore: bool = False,
+                  db: str | Store | None = None) -> dict:
+    """An analyst says an incident is no attack (a drill, a crime, a misread story): it leaves lists,
+    exports and the workbench (`include_rejected` shows it), now and after any re-ingest or `reextract`.
+    `restore` takes the verdict back.  Returns the record."""
+    from . import review as rv
+
+    store = open_store(db)
+    record = store.incident(incident_id)
+    if record is None:
+        raise KeyError(incident_id)
+    return store.add_correction(record["id"], rv.RESTORE if restore else rv.NOT_AN_ATTACK, None, None,
+                                rv.reviewer_name(reviewer), note)
 
 
 def merge_incidents(incident_id: str, other_id: str, reviewer: str, note: str | None = None,

@@ -29,6 +29,9 @@ DbOption = typer.Option(None, "--db", envvar="INCIDENTWATCH_DB",
                         help="Database URL or SQLite path (default ./incidentwatch.db).")
 IncludeBackground = typer.Option(False, "--include-background",
                                  help="Also incidents that articles only recall in passing (background_only).")
+MinConfidence = typer.Option(api.DEFAULT_MIN_CONFIDENCE, "--min-confidence", min=0.0, max=1.0,
+                             help="Leave out incidents whose confidence is below this (0 keeps all).")
+IncludeRejected = typer.Option(False, "--include-rejected", help="Also incidents an analyst marked not an attack.")
 NiceOption = typer.Option(10, "--nice", min=0, max=19,
                           help="Lower this process's CPU priority by N (0: normal), so that a workbench "
                                "reading the same database stays quick; an idle machine loses nothing.")
@@ -114,6 +117,39 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories (t
 
 
 @app.command()
+def reextract(db: Optional[str] = DbOption,
+              policy: Optional[Path] = typer.Option(None, "--policy", exists=True, dir_okay=False,
+                                                    help="Fusion rules (TOML, as data/fusion.toml) to use instead."),
+              workers: int = typer.Option(1, "--workers", "-w", min=1,
+                                          help="Processes that parse and read articles (one per core is best)."),
+              nice: int = NiceOption):
+    """Extract every stored article again and fuse afresh (after the models, lexicons, alias table or data
+    directory changed), keeping every analyst review."""
+    _lower_priority(nice)
+    store = api.open_store(db)
+    total = store.count("articles")
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err, transient=True) if err.is_terminal else None
+    try:
+        if progress is None:
+            report = api.reextract(store, policy=api.load_policy(policy), workers=workers)
+        else:
+            with progress:
+                task = progress.add_task("extracting again", total=total)
+                report = api.reextract(store, policy=api.load_policy(policy), workers=workers,
+                                       on_event=lambda kind, item: progress.update(task, advance=1))
+    except ModelMissing as e:
+        err.print(f"error: {e}")
+        raise typer.Exit(1)
+    err.print(f"{report.articles} articles extracted again, {report.changed} changed; {report.mentions} mentions, "
+              f"{report.incidents} incidents; {report.reviews} reviews kept", highlight=False, soft_wrap=True)
+    if report.orphaned_reviews:
+        err.print(f"{len(report.orphaned_reviews)} reviews are anchored on mentions extraction no longer gives "
+                  f"(kept, applied again if they return): {escape(', '.join(report.orphaned_reviews[:10]))}"
+                  f"{' …' if len(report.orphaned_reviews) > 10 else ''}", highlight=False, soft_wrap=True)
+
+
+@app.command()
 def batch(paths: list[Path] = typer.Argument(..., help="Files or directories (text, HTML, JSONL, RSS/Atom)."),
           out: Path = typer.Option(..., "--out", help="Directory for the Parquet shards (shared with the workers)."),
           scheduler: Optional[str] = typer.Option(None, "--scheduler",
@@ -159,10 +195,12 @@ def export(format: Format = typer.Option(Format.jsonl, "--format", "-f", help="j
            output: Optional[str] = typer.Option(None, "-o", "--output", help="File to write (default stdout)."),
            country: Optional[str] = typer.Option(None, help="Only incidents in this country."),
            since: Optional[str] = typer.Option(None, help="Only incidents on or after this date (YYYY-MM-DD)."),
-           include_background: bool = IncludeBackground, db: Optional[str] = DbOption):
+           include_background: bool = IncludeBackground, min_confidence: float = MinConfidence,
+           include_rejected: bool = IncludeRejected, db: Optional[str] = DbOption):
     """Write the incidents as JSON Lines, CSV (GTD-like columns) or GeoJSON."""
     n = api.export(format.value, output, db=db, country=country, since=_date(since),
-                   include_background=include_background)
+                   include_background=include_background, min_confidence=min_confidence,
+                   include_rejected=include_rejected)
     if output not in (None, "-"):
         err.print(f"{n} incidents written to {escape(output)}", highlight=False, soft_wrap=True)
 
@@ -180,7 +218,8 @@ def incidents_table(records: list[dict], title: str = "Incidents") -> Table:
     table = Table(title=title, show_lines=False)
     for col, kw in (("id", {"no_wrap": True}), ("date", {"no_wrap": True}), ("place", {}), ("attack", {}),
                     ("target", {}), ("perpetrator / claimed", {}), ("killed", {"justify": "right"}),
-                    ("injured", {"justify": "right"}), ("sources", {"justify": "right"})):
+                    ("injured", {"justify": "right"}), ("sources", {"justify": "right"}),
+                    ("confidence", {"justify": "right"})):
         table.add_column(col, **kw)
     for inc in records:
         who = ", ".join(inc.get("perpetrators") or []) or "unknown"
@@ -189,7 +228,8 @@ def incidents_table(records: list[dict], title: str = "Incidents") -> Table:
         table.add_row(escape(inc["id"]), inc.get("date") or "?", escape(_place(inc)),
                       escape(", ".join(inc.get("attack_types") or [])),
                       escape(", ".join(inc.get("target_types") or [])), escape(who),
-                      _figure(inc.get("killed")), _figure(inc.get("injured")), str(len(inc.get("sources") or [])))
+                      _figure(inc.get("killed")), _figure(inc.get("injured")), str(len(inc.get("sources") or [])),
+                      "–" if inc.get("confidence") is None else f"{inc['confidence']:.2f}")
     return table
 
 
@@ -208,9 +248,11 @@ def timeline_text(records: list[dict]) -> list[str]:
 
 @app.command("list")
 def list_(country: Optional[str] = None, since: Optional[str] = None,
-          include_background: bool = IncludeBackground, db: Optional[str] = DbOption):
+          include_background: bool = IncludeBackground, min_confidence: float = MinConfidence,
+          include_rejected: bool = IncludeRejected, db: Optional[str] = DbOption):
     """Print a table of incidents."""
-    records = list(api.incidents(db, country=country, since=_date(since), include_background=include_background))
+    records = list(api.incidents(db, country=country, since=_date(since), include_background=include_background,
+                                 min_confidence=min_confidence, include_rejected=include_rejected))
     out.print(incidents_table(records))
 
 
@@ -218,9 +260,11 @@ def list_(country: Optional[str] = None, since: Optional[str] = None,
 def timeline(country: Optional[str] = typer.Option(None, help="Only incidents in this country."),
              group: Optional[str] = typer.Option(None, help="Only incidents this group (or a branch) claimed or did."),
              since: Optional[str] = typer.Option(None, help="Only incidents on or after this date (YYYY-MM-DD)."),
-             include_background: bool = IncludeBackground, db: Optional[str] = DbOption):
+             include_background: bool = IncludeBackground, min_confidence: float = MinConfidence,
+             include_rejected: bool = IncludeRejected, db: Optional[str] = DbOption):
     """Print incidents in date order, with the event groups of coordinated attacks."""
-    records = api.incidents(db, country=country, since=_date(since), group=group, include_background=include_background)
+    records = api.incidents(db, country=country, since=_date(since), group=group, include_background=include_background,
+                            min_confidence=min_confidence, include_rejected=include_rejected)
     for line in timeline_text(list(records)):
         out.print(escape(line), highlight=False, soft_wrap=True)  # one line per incident, even when piped
 
@@ -233,6 +277,12 @@ def show(incident_id: str, db: Optional[str] = DbOption):
         err.print(f"no incident {escape(incident_id)!s}")
         raise typer.Exit(1)
     out.print(f"[bold]{escape(inc['id'])}[/bold]  {inc.get('date') or '?'}  {escape(_place(inc))}")
+    if inc.get("confidence") is not None:
+        out.print(f"  confidence     {inc['confidence']:.2f}", highlight=False)
+    if inc.get("not_an_attack"):
+        v = inc["not_an_attack"]
+        out.print(f"  [red]marked not an attack[/red] by {escape(v['reviewer'])}"
+                  f"{': ' + escape(v['note']) if v.get('note') else ''}", highlight=False)
     for key in ("attack_types", "target_types", "weapon_types", "perpetrators", "claimed_by"):
         out.print(f"  {key:14s} {escape(', '.join(inc.get(key) or []) or '–')}", highlight=False)
     for key in ("killed", "killed_perpetrators", "injured"):
@@ -277,6 +327,26 @@ def show(incident_id: str, db: Optional[str] = DbOption):
     for e in inc.get("evidence") or []:
         out.print(f"    {e['field']:20s} {escape(e['article_id'])}[{e['start']}:{e['end']}] "
                   f"{escape(e['text'][:160])}", highlight=False, soft_wrap=True)
+
+
+@app.command("not-an-attack")
+def not_an_attack(incident_id: str, reviewer: str = typer.Option(..., "--reviewer", help="Who decides."),
+                  note: Optional[str] = typer.Option(None, "--note", help="Why."),
+                  restore: bool = typer.Option(False, "--restore", help="Take the verdict back: it is an attack."),
+                  db: Optional[str] = DbOption):
+    """Mark an incident as no attack: it leaves lists and exports, and stays out after re-ingest and reextract."""
+    from . import review as rv
+
+    try:
+        record = api.not_an_attack(incident_id, reviewer, note=note, restore=restore, db=db)
+    except KeyError:
+        err.print(f"error: no incident {escape(incident_id)}", highlight=False)
+        raise typer.Exit(2)
+    except rv.InvalidCorrection as e:
+        err.print(f"error: {escape(str(e))}", highlight=False)
+        raise typer.Exit(2)
+    verb = "restored as an attack" if restore else "marked not an attack"
+    err.print(f"{escape(record['id'])} {verb}", highlight=False)
 
 
 @app.command("groups")

@@ -16,6 +16,13 @@ DATE_FIELDS = ("date",)
 FIELDS = DATE_FIELDS + TEXT_FIELDS + FIGURE_FIELDS + LIST_FIELDS
 
 
+# an analyst's verdict that an incident is no attack (a drill, a crime, a misread story): it leaves every list
+# and export, now and after re-ingest or `reextract`; RESTORE takes the verdict back
+NOT_AN_ATTACK = "not_an_attack"
+RESTORE = "restore"
+VERDICTS = (NOT_AN_ATTACK, RESTORE)
+
+
 class InvalidCorrection(ValueError):
     pass
 
@@ -65,6 +72,10 @@ def apply(record: dict, corrections: list[dict]) -> dict:
     for c in sorted(corrections, key=lambda c: (str(c["created_at"]), c.get("id") or 0)):
         if c["action"] == "correct" and c.get("field") in FIELDS:
             out[c["field"]] = c["value"]
+        elif c["action"] == NOT_AN_ATTACK:
+            out["not_an_attack"] = {"reviewer": c["reviewer"], "note": c.get("note"), "at": str(c["created_at"])}
+        elif c["action"] == RESTORE:
+            out.pop("not_an_attack", None)
         review.append({"action": c["action"], "field": c.get("field"), "value": c.get("value"),
                        "machine_value": c.get("machine_value"), "reviewer": c["reviewer"],
                        "note": c.get("note"), "at": str(c["created_at"])})

@@ -1,12 +1,13 @@
 """How likely an incident is a real attack: a number in [0, 1] drawn from its evidence.
 
 The evidence is three kinds of thing: how the occurrence was decided (the occurrence model's probability for
-the articles that report it, and whether any report tells it as news at all), how many independent reports
+the articles that report it), how many independent reports
 there are, and how many of its fields the reports support (a day, a town, a toll, a group, a type).  A
 logistic regression over these named features turns them into a probability; it is fitted on the incidents
 of the development corpora, labelled by whether the shared scorer matches them to a gold event
 (training/confidence.py, `make train-confidence`), and its weights are data (data/confidence_model.json).
-BENCHMARKS.md shows its reliability table.  Without that file incidents carry no confidence (None), and
+BENCHMARKS.md shows its reliability table.  Incidents only recalled in passing (background_only) get a
+confidence too, from the same model, though it was fitted on incidents told as news.  Without that file incidents carry no confidence (None), and
 filters on it let them through.
 """
 from __future__ import annotations
@@ -31,7 +32,6 @@ def features(inc: Incident, mentions: list[Mention]) -> dict[str, float]:
     f: dict[str, float] = {}
     probs = [m.occurrence for m in reported if m.occurrence is not None]
     f["occurrence"] = max(probs) if probs else (0.5 if reported else 0.0)
-    f["background_only"] = float(inc.background_only)
     f["reports"] = _log(len({m.article_id for m in reported}))
     f["references"] = _log(len({m.article_id for m in mentions if m.role != "reported"}))
     f["day"] = float(inc.date is not None and inc.date_precision == "day")

@@ -57,7 +57,7 @@ def _incident_columns(incident_id: str, rec: dict, group_id: str | None, now: dt
             "country": rec.get("country"), "admin1": rec.get("admin1"), "city": rec.get("city"),
             "lat": rec.get("lat"), "lon": rec.get("lon"), "killed": (rec.get("killed") or {}).get("best"),
             "injured": (rec.get("injured") or {}).get("best"), "group_id": group_id,
-            "perpetrator": perpetrator(rec), "data": rec, "updated_at": now}
+            "perpetrator": perpetrator(rec), "confidence": rec.get("confidence"), "data": rec, "updated_at": now}
 
 
 def _field_corrections(conn, anchors: Iterable[str]) -> dict[str, list[dict]]:
@@ -66,7 +66,7 @@ def _field_corrections(conn, anchors: Iterable[str]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for i in range(0, len(anchors), 500):
         q = select(t.corrections).where(t.corrections.c.anchor.in_(anchors[i:i + 500]),
-                                        t.corrections.c.action.in_(("confirm", "correct")))
+                                        t.corrections.c.action.in_(("confirm", "correct", *review.VERDICTS)))
         for row in conn.execute(q).mappings():
             out.setdefault(row["anchor"], []).append(dict(row))
     return out
@@ -106,15 +106,57 @@ class Store:
                 id=article.id, content_hash=content_hash(article.text), url=article.url, title=article.title,
                 text=article.text, published=article.published, published_source=article.published_source,
                 site=article.site, source=article.source, format=article.format, ingested_at=_now()))
-            for m in mentions:
-                conn.execute(insert(t.mentions).values(
-                    id=m.id, article_id=m.article_id, role=m.role, date=m.date, date_end=m.date_end,
-                    country=m.country, admin1=m.admin1, city=m.city, killed=m.killed.best,
-                    injured=m.injured.best, data=m.to_dict()))
-                if m.evidence:
-                    conn.execute(insert(t.evidence), [
-                        {"mention_id": m.id, "article_id": e.article_id, "field": e.field, "start": e.start,
-                         "end": e.end, "sentence": e.text} for e in m.evidence])
+            self._insert_mentions(conn, mentions)
+
+    @staticmethod
+    def _insert_mentions(conn, mentions: list[Mention]) -> None:
+        for m in mentions:
+            conn.execute(insert(t.mentions).values(
+                id=m.id, article_id=m.article_id, role=m.role, date=m.date, date_end=m.date_end,
+                country=m.country, admin1=m.admin1, city=m.city, killed=m.killed.best,
+                injured=m.injured.best, data=m.to_dict()))
+            if m.evidence:
+                conn.execute(insert(t.evidence), [
+                    {"mention_id": m.id, "article_id": e.article_id, "field": e.field, "start": e.start,
+                     "end": e.end, "sentence": e.text} for e in m.evidence])
+
+    def replace_mentions(self, article_id: str, mentions: list[Mention]) -> None:
+        """Put an article's newly extracted mentions in place of its old ones, in one transaction.  The old
+        mentions leave their incidents, which the caller re-fuses (see clear_incidents)."""
+        with self.engine.begin() as conn:
+            old = select(t.mentions.c.id).where(t.mentions.c.article_id == article_id)
+            conn.execute(delete(t.evidence).where(t.evidence.c.mention_id.in_(old)))
+            conn.execute(delete(t.incident_mentions).where(t.incident_mentions.c.mention_id.in_(old)))
+            conn.execute(delete(t.mentions).where(t.mentions.c.article_id == article_id))
+            self._insert_mentions(conn, mentions)
+
+    def articles(self, batch: int = 200) -> Iterator[Article]:
+        """Every stored article, in the order they were stored, streamed."""
+        c = t.articles.c
+        q = select(c.id, c.text, c.title, c.url, c.published, c.published_source, c.site, c.source,
+                   c.format).order_by(c.ingested_at, c.id)
+        with self.engine.connect() as conn:
+            for r in conn.execution_options(yield_per=batch).execute(q).mappings():
+                yield Article(id=r["id"], text=r["text"], title=r["title"] or "", url=r["url"],
+                              published=r["published"], published_source=r["published_source"], site=r["site"],
+                              source=r["source"] or "", format=r["format"] or "")
+
+    def mentions_of(self, article_id: str) -> list[Mention]:
+        with self.engine.connect() as conn:
+            return [Mention.from_dict(row[0]) for row in conn.execute(
+                select(t.mentions.c.data).where(t.mentions.c.article_id == article_id).order_by(t.mentions.c.id))]
+
+    def clear_incidents(self) -> None:
+        """Drop every incident (not the articles, mentions or reviews): before fusing all mentions afresh."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.incident_facets))
+            conn.execute(delete(t.incident_mentions))
+            conn.execute(delete(t.incidents))
+
+    def review_anchors(self) -> list[tuple[str, str | None]]:
+        """The mentions every analyst review is anchored on (and a merge's other mention)."""
+        with self.engine.connect() as conn:
+            return [(a, o) for a, o in conn.execute(select(t.corrections.c.anchor, t.corrections.c.other))]
 
     def bulk_load(self, articles: list[Article], mentions: list[Mention], incidents: list[Incident]) -> None:
         """Insert many already-fused records in one transaction, without re-fusing (loading a prepared
@@ -352,13 +394,17 @@ class Store:
                         out.together.append((anchor, other))
         return out
 
-    def incidents(self, country: str | None = None, since: dt.date | None = None) -> Iterator[dict]:
-        """Incidents in date order (undated last), as export records."""
+    def incidents(self, country: str | None = None, since: dt.date | None = None,
+                  min_confidence: float | None = None) -> Iterator[dict]:
+        """Incidents in date order (undated last), as export records.  `min_confidence` leaves out those
+        below it (see queries.confident)."""
         q = select(t.incidents.c.data)
         if country:
             q = q.where(t.incidents.c.country == country)
         if since:
             q = q.where(t.incidents.c.date >= since)
+        if min_confidence:
+            q = q.where(queries.confident(min_confidence))
         q = q.order_by(t.incidents.c.date.is_(None), t.incidents.c.date, t.incidents.c.id)
         with self.engine.connect() as conn:
             for row in conn.execute(q):

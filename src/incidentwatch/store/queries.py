@@ -6,12 +6,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, bindparam, column, func, intersect, literal_column, select, text
+from sqlalchemy import and_, bindparam, column, func, intersect, literal_column, or_, select, text
 
+from ..model import DEFAULT_MIN_CONFIDENCE
 from . import schema as t
 
 SORTS = {"date": t.incidents.c.date, "killed": t.incidents.c.killed, "injured": t.incidents.c.injured,
-         "country": t.incidents.c.country, "city": t.incidents.c.city, "group": t.incidents.c.perpetrator}
+         "country": t.incidents.c.country, "city": t.incidents.c.city, "group": t.incidents.c.perpetrator,
+         "confidence": t.incidents.c.confidence}
 
 
 @dataclass
@@ -29,13 +31,17 @@ class Filters:
     q: str | None = None  # words in the articles that report the incident
     # incidents that articles only recall in passing (background_only) are left out unless asked for
     include_background: bool | None = None
+    # incidents below this confidence are left out (model.DEFAULT_MIN_CONFIDENCE unless told; 0 keeps all)
+    min_confidence: float | None = DEFAULT_MIN_CONFIDENCE
+    # incidents an analyst marked "not an attack" are left out unless asked for
+    include_rejected: bool | None = None
 
     def as_params(self) -> dict[str, str]:
         """The filters as query-string parameters (for links that keep them)."""
         out = {}
         for f in fields(self):
             v = getattr(self, f.name)
-            if v is None or v == "":
+            if v is None or v == "" or v == f.default:
                 continue
             out[f.name] = ("yes" if v else "no") if isinstance(v, bool) else str(v)
         return out
@@ -53,6 +59,14 @@ def _common(engine, facet: str, value: str) -> bool:
         n = conn.execute(select(func.count()).where(fc.facet == facet, fc.value == value)).scalar_one()
         total = conn.execute(select(func.count()).select_from(t.incidents)).scalar_one()
     return n * 50 > total
+
+
+def confident(min_confidence: float):
+    """The incidents at or above this confidence.  Those stored before confidence existed have none and
+    pass; so do those only recalled in passing (background_only), which their own switch governs."""
+    c, facets = t.incidents.c, t.incident_facets.c
+    return or_(c.confidence.is_(None), c.confidence >= min_confidence,
+               c.id.in_(select(facets.incident_id).where(facets.facet == "background", facets.value == "only")))
 
 
 def conditions(engine, f: Filters, ordered: bool = False) -> list:
@@ -75,6 +89,11 @@ def conditions(engine, f: Filters, ordered: bool = False) -> list:
     if not f.include_background:
         out.append(c.id.not_in(select(facets.incident_id).where(facets.facet == "background",
                                                                  facets.value == "only")))
+    if not f.include_rejected:
+        out.append(c.id.not_in(select(facets.incident_id).where(facets.facet == "review",
+                                                                 facets.value == "not_an_attack")))
+    if f.min_confidence:
+        out.append(confident(f.min_confidence))
     wanted = [(facet, value) for facet, value in (
         ("group", f.group), ("attack_type", f.attack_type), ("target_type", f.target_type),
         ("weapon_type", f.weapon_type), ("claimed", None if f.claimed is None else ("yes" if f.claimed else "no")))

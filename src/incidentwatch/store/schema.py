@@ -69,6 +69,7 @@ incidents = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("group_id", String(40)),
     Column("perpetrator", String(200)),
+    Column("confidence", Float),  # fuse.confidence; NULL for incidents stored before it existed
     Index("ix_incidents_date", "date"),
     Index("ix_incidents_killed", "killed"),
     Index("ix_incidents_timeline", "date", "perpetrator", "killed", "injured"),

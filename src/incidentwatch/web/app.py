@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader
 
 from .. import api, review
 from ..export import formats
+from ..model import DEFAULT_MIN_CONFIDENCE
 from ..store.queries import SORTS, Filters
 from . import charts
 
@@ -52,12 +53,24 @@ def filters_from(request: Request) -> Filters:
     if killed is not None and not (killed.isascii() and killed.isdecimal()):
         raise HTTPException(400, f"min_killed must be a whole number, not {killed!r}")
     claimed = {"yes": True, "no": False}.get(q.get("claimed") or "")
+    confidence = q.get("min_confidence")
+    if confidence:
+        try:
+            confidence = float(confidence)
+        except ValueError:
+            confidence = -1.0
+        if not 0.0 <= confidence <= 1.0:
+            raise HTTPException(400, f"min_confidence must be a number from 0 to 1, not {q.get('min_confidence')!r}")
+    else:
+        confidence = DEFAULT_MIN_CONFIDENCE
     return Filters(date_from=_day(q.get("date_from")), date_to=_day(q.get("date_to")),
                    country=q.get("country") or None, region=q.get("region") or None, group=q.get("group") or None,
                    attack_type=q.get("attack_type") or None, target_type=q.get("target_type") or None,
                    weapon_type=q.get("weapon_type") or None, min_killed=int(killed) if killed else None,
                    claimed=claimed, q=q.get("q") or None,
-                   include_background=True if q.get("include_background") == "yes" else None)
+                   include_background=True if q.get("include_background") == "yes" else None,
+                   min_confidence=confidence,
+                   include_rejected=True if q.get("include_rejected") == "yes" else None)
 
 
 def _kept_for(seconds: float, compute):
@@ -131,6 +144,12 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
                     page_no=page_no, pages=max(1, -(-totals["incidents"] // PER_PAGE)), choices=choices(),
                     timeline=charts.timeline(store.timeline(f)), map=charts.world_map(store.points(f)))
 
+    @app.get("/review", include_in_schema=False)
+    def review_queue():
+        """The review queue: every incident, the least certain first, those below the list's threshold too."""
+        return RedirectResponse("/incidents?" + urlencode({"min_confidence": "0", "sort": "confidence",
+                                                            "dir": "asc"}), status_code=307)
+
     @app.get("/incidents.{fmt}")
     def download(request: Request, fmt: str):
         if fmt not in MEDIA:
@@ -188,6 +207,13 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
         check_token(token_given)
         alone = decide(api.split_mention, incident_id, mention, reviewer, note=note)
         return RedirectResponse(f"/incidents/{alone['id']}", status_code=303)
+
+    @app.post("/incidents/{incident_id}/not-an-attack")
+    def post_not_an_attack(incident_id: str, reviewer: str = Form(...), note: str = Form(""),
+                           restore: str = Form(""), token_given: str = Form("", alias="token")):
+        check_token(token_given)
+        decide(functools.partial(api.not_an_attack, restore=restore == "yes"), incident_id, reviewer, note=note)
+        return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
     @app.post("/incidents/{incident_id}/review")
     def post_review(incident_id: str, field: str = Form(...), action: str = Form("correct"),
