@@ -292,7 +292,7 @@ def fresh_db(request, tmp_path) -> Iterator[str]:
 def incidentwatch_command() -> list[str]:
     """The installed `incidentwatch` script beside this Python, or the module when it is not installed."""
     script = Path(sys.executable).with_name("incidentwatch")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "incidentwatch.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "incidentwatch.command"]
 
 
 def sparse_file(path: Path, size: int) -> Path:

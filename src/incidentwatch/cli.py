@@ -37,6 +37,17 @@ NiceOption = typer.Option(10, "--nice", min=0, max=19,
                                "reading the same database stays quick; an idle machine loses nothing.")
 
 
+@app.callback()
+def options(data: Optional[Path] = typer.Option(
+        None, "--data", envvar="INCIDENTWATCH_DATA", show_envvar=True,
+        help="A directory of your own data files (groups.toml, lang/en/*.toml, models) that override or extend "
+             "the packaged ones; `reextract` applies them to stored articles.")):
+    """Turn news reports about militant attacks into a traceable incident database."""
+    if data is not None and not data.is_dir():
+        err.print(f"error: --data {escape(str(data))}: not a directory", highlight=False)
+        raise typer.Exit(2)
+
+
 def _lower_priority(n: int) -> None:
     """Reading articles is batch work: under contention the scheduler favours interactive work (the
     workbench's pages), and the workers it forks inherit the priority."""
@@ -510,8 +521,13 @@ def demo(db: Optional[str] = typer.Option(None, "--db", help="Keep the demo data
 
 
 def main() -> None:
+    from .extract.lexicon import UserDataError
+
     try:
         app()
+    except UserDataError as e:  # a file of the user data directory cannot be read: one line, status 2
+        err.print(f"error: {escape(str(e))}", highlight=False, soft_wrap=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)

