@@ -61,12 +61,16 @@ def _common(engine, facet: str, value: str) -> bool:
     return n * 50 > total
 
 
-def confident(min_confidence: float):
+def confident(min_confidence: float, background_too: bool = True):
     """The incidents at or above this confidence.  Those stored before confidence existed have none and
-    pass; so do those only recalled in passing (background_only), which their own switch governs."""
+    pass; so do those only recalled in passing (background_only), which their own switch governs (a list
+    that leaves them out anyway, `background_too=False`, spares the lookup)."""
     c, facets = t.incidents.c, t.incident_facets.c
-    return or_(c.confidence.is_(None), c.confidence >= min_confidence,
-               c.id.in_(select(facets.incident_id).where(facets.facet == "background", facets.value == "only")))
+    either = [c.confidence.is_(None), c.confidence >= min_confidence]
+    if background_too:
+        either.append(c.id.in_(select(facets.incident_id).where(facets.facet == "background",
+                                                                facets.value == "only")))
+    return or_(*either)
 
 
 def conditions(engine, f: Filters, ordered: bool = False) -> list:
@@ -93,7 +97,7 @@ def conditions(engine, f: Filters, ordered: bool = False) -> list:
         out.append(c.id.not_in(select(facets.incident_id).where(facets.facet == "review",
                                                                  facets.value == "not_an_attack")))
     if f.min_confidence:
-        out.append(confident(f.min_confidence))
+        out.append(confident(f.min_confidence, background_too=bool(f.include_background)))
     wanted = [(facet, value) for facet, value in (
         ("group", f.group), ("attack_type", f.attack_type), ("target_type", f.target_type),
         ("weapon_type", f.weapon_type), ("claimed", None if f.claimed is None else ("yes" if f.claimed else "no")))
