@@ -10,13 +10,13 @@ rules decide alone.
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import cache
 
 from ..model import Article
-from .lexicon import load_toml, phrase_pattern, read_data
+from ..learn import linear
+from .lexicon import load_toml, phrase_pattern
 from .relevance import is_attack_report
 from .sentences import Sentence
 
@@ -70,23 +70,15 @@ def features(article: Article, sents: list[Sentence], lang: str = "en", rules: b
     return f
 
 
-@cache
 def model() -> dict | None:
     """The fitted model ({features, weights, bias, threshold, trained}), or None when none is installed."""
-    try:
-        raw = read_data("occurrence_model.json")
-    except (FileNotFoundError, OSError):
-        return None
-    return json.loads(raw)
+    return linear.load("occurrence_model.json")
 
 
 def probability(feats: dict[str, float], fitted: dict | None = None) -> float | None:
     """How likely the article tells an attack as news; None without a model."""
     fitted = fitted or model()
-    if fitted is None:
-        return None
-    z = fitted["bias"] + sum(w * feats.get(name, 0.0) for name, w in zip(fitted["features"], fitted["weights"]))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return None if fitted is None else linear.probability(feats, fitted)
 
 
 def decide(article: Article, sents: list[Sentence], fitted: dict | None = None) -> tuple[bool, float | None]:

@@ -12,11 +12,9 @@ filters on it let them through.
 """
 from __future__ import annotations
 
-import json
 import math
-from functools import cache
 
-from ..extract.lexicon import read_data
+from ..learn import linear
 from ..model import Incident, Mention
 
 RECENT_DAYS = 7  # an attack dated this close to its report's publication is the report's news
@@ -50,22 +48,14 @@ def features(inc: Incident, mentions: list[Mention]) -> dict[str, float]:
     return f
 
 
-@cache
 def model() -> dict | None:
     """The fitted model ({features, weights, bias, trained}), or None when none is installed."""
-    try:
-        raw = read_data("confidence_model.json")
-    except (FileNotFoundError, OSError):
-        return None
-    return json.loads(raw)
+    return linear.load("confidence_model.json")
 
 
 def probability(feats: dict[str, float], fitted: dict | None = None) -> float | None:
     fitted = fitted or model()
-    if fitted is None:
-        return None
-    z = fitted["bias"] + sum(w * feats.get(name, 0.0) for name, w in zip(fitted["features"], fitted["weights"]))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return None if fitted is None else linear.probability(feats, fitted)
 
 
 def assess(inc: Incident, mentions: list[Mention]) -> None:

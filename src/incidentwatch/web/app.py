@@ -84,6 +84,30 @@ def _kept_for(seconds: float, compute):
     return value
 
 
+class ChartCache:
+    """The timeline and the map of a selection, drawn once for every request of the same filters within
+    `seconds`: they aggregate the whole selection, and many analysts (or one refreshing) ask for the same
+    ones.  They may lag a write by that long; the table and the totals never do."""
+
+    def __init__(self, store, seconds: float = 2.0, size: int = 256):
+        self.store, self.seconds, self.size = store, seconds, size
+        self.kept: dict[tuple, tuple[float, str, str]] = {}
+
+    def __call__(self, f: Filters) -> tuple[str, str]:
+        key = tuple(sorted(f.as_params().items()))
+        now = time.monotonic()
+        hit = self.kept.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1], hit[2]
+        drawn = charts.timeline(self.store.timeline(f)), charts.world_map(self.store.points(f))
+        if len(self.kept) >= self.size:
+            self.kept = {k: v for k, v in self.kept.items() if v[0] > now}
+            if len(self.kept) >= self.size:
+                self.kept.clear()
+        self.kept[key] = (now + self.seconds, *drawn)
+        return drawn
+
+
 def create_app(db: str | None = None, review_token: str | None = None, max_export: int = MAX_EXPORT,
                request_seconds: float = REQUEST_SECONDS, max_body: int = MAX_BODY) -> FastAPI:
     store = api.open_store(db)
@@ -120,6 +144,7 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
     # group's profile reads every incident, so a group page keeps them ten seconds
     choices = _kept_for(60, store.choices)
     profiles = _kept_for(10, lambda: api.groups(store))
+    drawn = ChartCache(store)
 
     def page(template: str, status_code: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(env.get_template(template).render(**context), status_code=status_code)
@@ -140,9 +165,10 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
         page_no = max(1, page_no)
         rows, totals = store.search(f, sort, dir != "asc", page_no, PER_PAGE)
         params = f.as_params()
+        timeline, world = drawn(f)
         return page("incidents.html", rows=rows, totals=totals, f=f, params=params, sort=sort, dir=dir,
                     page_no=page_no, pages=max(1, -(-totals["incidents"] // PER_PAGE)), choices=choices(),
-                    timeline=charts.timeline(store.timeline(f)), map=charts.world_map(store.points(f)))
+                    timeline=timeline, map=world)
 
     @app.get("/review", include_in_schema=False)
     def review_queue():
@@ -233,8 +259,9 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
         rows, totals = store.search(f, "date", True, 1, 200)
         if profile is None and not totals["incidents"] and not branches:
             raise HTTPException(404, f"no group {name!r} in this database")
+        timeline, world = drawn(f)
         return page("group.html", name=name, profile=profile, branches=branches, rows=rows, totals=totals,
-                    timeline=charts.timeline(store.timeline(f)), map=charts.world_map(store.points(f)))
+                    timeline=timeline, map=world)
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse)
     def article(article_id: str):
