@@ -20,7 +20,7 @@ NEW_GROUP = '''
 name = "Valley Liberation Front"
 aliases = ["Valley Liberation Front", "VLF"]
 '''
-REPORT = ("Gunmen attack police post in Quetta\n"
+REPORT = ("Gunmen attack police post in Quetta\n\nPublished: 2024-06-25\n\n"
           "Gunmen attacked a police post in Quetta, Pakistan, on Monday, killing three officers, police said. "
           "The Valley Liberation Front claimed responsibility for the attack.\n")
 

@@ -73,7 +73,7 @@ def every_incident(tmp_path_factory):
     gold event (real) or not."""
     db = f"sqlite:///{tmp_path_factory.mktemp('newsdev-all') / 'dev.db'}"
     iw.ingest([CORPUS / "articles.jsonl"], db=db)
-    return [r for r in iw.incidents(db, min_confidence=0) if not r.get("background_only")]
+    return [r for r in iw.incidents(db, min_confidence=0, include_undated=True) if not r.get("background_only")]
 
 
 def test_confidence_reads_as_a_probability_of_being_real(scorer, every_incident):

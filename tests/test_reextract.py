@@ -44,7 +44,8 @@ def desk(sample_db, tmp_path) -> str:
 
 
 def everything(db):
-    return list(api.incidents(db, include_background=True, min_confidence=0, include_rejected=True))
+    return list(api.incidents(db, include_background=True, min_confidence=0, include_rejected=True,
+                              include_undated=True))
 
 
 def test_reextract_of_an_unchanged_database_gives_the_same_incidents(desk):

@@ -228,17 +228,20 @@ def reextract(db: str | Store | None = None, on_event: Callable[[str, object], N
 def incidents(db: str | Store | None = None, country: str | None = None,
               since: dt.date | None = None, group: str | None = None,
               include_background: bool = False, min_confidence: float | None = DEFAULT_MIN_CONFIDENCE,
-              include_rejected: bool = False) -> Iterator[dict]:
+              include_rejected: bool = False, include_undated: bool = False) -> Iterator[dict]:
     """Incidents as export records (see README: the JSONL contract), in date order.
     `group` keeps those a group (or any of its branches) claimed or is named as perpetrator of.
     Incidents that articles only recall in passing (`background_only`: no report tells them as news) are
     left out unless `include_background`; those whose `confidence` is below `min_confidence` (0 or None keeps
-    all), and those an analyst marked not an attack (unless `include_rejected`), likewise."""
+    all), those an analyst marked not an attack (unless `include_rejected`), and those no report dates at all
+    (unless `include_undated`: most are a report's stray fragment of an attack others date), likewise."""
     records = open_store(db).incidents(country=country, since=since, min_confidence=min_confidence)
     if not include_background:
         records = (r for r in records if not r.get("background_only"))
     if not include_rejected:
         records = (r for r in records if not r.get("not_an_attack"))
+    if not include_undated:
+        records = (r for r in records if r.get("date"))
     if not group:
         yield from records
         return
@@ -311,11 +314,13 @@ def groups(db: str | Store | None = None, unlisted: bool = False) -> list[GroupP
 
 def export(fmt: str, out: str | os.PathLike | None = None, db: str | Store | None = None,
            country: str | None = None, since: dt.date | None = None, include_background: bool = False,
-           min_confidence: float | None = DEFAULT_MIN_CONFIDENCE, include_rejected: bool = False) -> int:
+           min_confidence: float | None = DEFAULT_MIN_CONFIDENCE, include_rejected: bool = False,
+           include_undated: bool = False) -> int:
     """Write incidents to a file (or stdout when `out` is None or "-"); returns the count.  The incidents are
     those `incidents` gives for the same filters."""
     records = incidents(db, country=country, since=since, include_background=include_background,
-                        min_confidence=min_confidence, include_rejected=include_rejected)
+                        min_confidence=min_confidence, include_rejected=include_rejected,
+                        include_undated=include_undated)
     if out in (None, "-"):
         import sys
         return _export.write(fmt, records, sys.stdout)

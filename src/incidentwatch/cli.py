@@ -32,6 +32,7 @@ IncludeBackground = typer.Option(False, "--include-background",
 MinConfidence = typer.Option(api.DEFAULT_MIN_CONFIDENCE, "--min-confidence", min=0.0, max=1.0,
                              help="Leave out incidents whose confidence is below this (0 keeps all).")
 IncludeRejected = typer.Option(False, "--include-rejected", help="Also incidents an analyst marked not an attack.")
+IncludeUndated = typer.Option(False, "--include-undated", help="Also incidents no report dates at all.")
 NiceOption = typer.Option(10, "--nice", min=0, max=19,
                           help="Lower this process's CPU priority by N (0: normal), so that a workbench "
                                "reading the same database stays quick; an idle machine loses nothing.")
@@ -207,11 +208,12 @@ def export(format: Format = typer.Option(Format.jsonl, "--format", "-f", help="j
            country: Optional[str] = typer.Option(None, help="Only incidents in this country."),
            since: Optional[str] = typer.Option(None, help="Only incidents on or after this date (YYYY-MM-DD)."),
            include_background: bool = IncludeBackground, min_confidence: float = MinConfidence,
-           include_rejected: bool = IncludeRejected, db: Optional[str] = DbOption):
+           include_rejected: bool = IncludeRejected, include_undated: bool = IncludeUndated,
+           db: Optional[str] = DbOption):
     """Write the incidents as JSON Lines, CSV (GTD-like columns) or GeoJSON."""
     n = api.export(format.value, output, db=db, country=country, since=_date(since),
                    include_background=include_background, min_confidence=min_confidence,
-                   include_rejected=include_rejected)
+                   include_rejected=include_rejected, include_undated=include_undated)
     if output not in (None, "-"):
         err.print(f"{n} incidents written to {escape(output)}", highlight=False, soft_wrap=True)
 
@@ -260,10 +262,12 @@ def timeline_text(records: list[dict]) -> list[str]:
 @app.command("list")
 def list_(country: Optional[str] = None, since: Optional[str] = None,
           include_background: bool = IncludeBackground, min_confidence: float = MinConfidence,
-          include_rejected: bool = IncludeRejected, db: Optional[str] = DbOption):
+          include_rejected: bool = IncludeRejected, include_undated: bool = IncludeUndated,
+          db: Optional[str] = DbOption):
     """Print a table of incidents."""
     records = list(api.incidents(db, country=country, since=_date(since), include_background=include_background,
-                                 min_confidence=min_confidence, include_rejected=include_rejected))
+                                 min_confidence=min_confidence, include_rejected=include_rejected,
+                                 include_undated=include_undated))
     out.print(incidents_table(records))
 
 
@@ -272,10 +276,12 @@ def timeline(country: Optional[str] = typer.Option(None, help="Only incidents in
              group: Optional[str] = typer.Option(None, help="Only incidents this group (or a branch) claimed or did."),
              since: Optional[str] = typer.Option(None, help="Only incidents on or after this date (YYYY-MM-DD)."),
              include_background: bool = IncludeBackground, min_confidence: float = MinConfidence,
-             include_rejected: bool = IncludeRejected, db: Optional[str] = DbOption):
+             include_rejected: bool = IncludeRejected, include_undated: bool = IncludeUndated,
+             db: Optional[str] = DbOption):
     """Print incidents in date order, with the event groups of coordinated attacks."""
     records = api.incidents(db, country=country, since=_date(since), group=group, include_background=include_background,
-                            min_confidence=min_confidence, include_rejected=include_rejected)
+                            min_confidence=min_confidence, include_rejected=include_rejected,
+                            include_undated=include_undated)
     for line in timeline_text(list(records)):
         out.print(escape(line), highlight=False, soft_wrap=True)  # one line per incident, even when piped
 

@@ -16,6 +16,8 @@ def facet_rows(incident_id: str, data: dict) -> list[dict]:
     rows.add(("claimed", "yes" if data.get("claimed_by") else "no"))
     if data.get("background_only"):
         rows.add(("background", "only"))
+    if not data.get("date"):
+        rows.add(("date", "none"))
     if data.get("not_an_attack"):
         rows.add(("review", "not_an_attack"))
     return [{"incident_id": incident_id, "facet": f, "value": v} for f, v in sorted(rows)]

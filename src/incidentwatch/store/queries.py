@@ -35,6 +35,8 @@ class Filters:
     min_confidence: float | None = DEFAULT_MIN_CONFIDENCE
     # incidents an analyst marked "not an attack" are left out unless asked for
     include_rejected: bool | None = None
+    # incidents whose reports give no date at all (no day, month or year, nor a publication date) likewise
+    include_undated: bool | None = None
 
     def as_params(self) -> dict[str, str]:
         """The filters as query-string parameters (for links that keep them)."""
@@ -93,6 +95,8 @@ def conditions(engine, f: Filters, ordered: bool = False) -> list:
     if not f.include_background:
         out.append(c.id.not_in(select(facets.incident_id).where(facets.facet == "background",
                                                                  facets.value == "only")))
+    if not f.include_undated:
+        out.append(c.id.not_in(select(facets.incident_id).where(facets.facet == "date", facets.value == "none")))
     if not f.include_rejected:
         out.append(c.id.not_in(select(facets.incident_id).where(facets.facet == "review",
                                                                  facets.value == "not_an_attack")))

@@ -70,7 +70,8 @@ def filters_from(request: Request) -> Filters:
                    claimed=claimed, q=q.get("q") or None,
                    include_background=True if q.get("include_background") == "yes" else None,
                    min_confidence=confidence,
-                   include_rejected=True if q.get("include_rejected") == "yes" else None)
+                   include_rejected=True if q.get("include_rejected") == "yes" else None,
+                   include_undated=True if q.get("include_undated") == "yes" else None)
 
 
 def _kept_for(seconds: float, compute):
@@ -172,9 +173,10 @@ def create_app(db: str | None = None, review_token: str | None = None, max_expor
 
     @app.get("/review", include_in_schema=False)
     def review_queue():
-        """The review queue: every incident, the least certain first, those below the list's threshold too."""
-        return RedirectResponse("/incidents?" + urlencode({"min_confidence": "0", "sort": "confidence",
-                                                            "dir": "asc"}), status_code=307)
+        """The review queue: every incident, the least certain first, those below the list's threshold and
+        those no report dates too."""
+        return RedirectResponse("/incidents?" + urlencode({"min_confidence": "0", "include_undated": "yes",
+                                                            "sort": "confidence", "dir": "asc"}), status_code=307)
 
     @app.get("/incidents.{fmt}")
     def download(request: Request, fmt: str):
