@@ -63,3 +63,20 @@ def test_the_packaged_model_says_what_it_was_trained_on():
 def test_an_attack_dated_near_its_report_is_the_reports_news(published, recent):
     m = mention("a", published=published)
     assert confidence.features(merge([m]), [m])["recent"] == recent
+
+
+# --- undated incidents ----------------------------------------------------------------------------------------
+
+def test_an_incident_one_report_tells_without_a_date_is_left_out_and_two_reports_keep_it():
+    from incidentwatch.model import lone_undated
+
+    def undated(article):
+        m = mention(article, published=None)
+        m.date = m.date_precision = None
+        return m
+
+    [alone] = fuse([undated("a")])
+    [together] = fuse([undated("a"), undated("b")])
+    assert alone.date is None and lone_undated(alone.to_dict())
+    assert together.date is None and not lone_undated(together.to_dict())
+    assert not lone_undated(merge([mention("a")]).to_dict())  # dated: kept

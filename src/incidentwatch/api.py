@@ -23,7 +23,7 @@ from .extract.pipeline import extract_articles
 from .fuse import fuse, may_relate
 from .ingest import Rejection, read_paths
 from .ingest.metadata import content_hash
-from .model import DEFAULT_MIN_CONFIDENCE, Article, Mention
+from .model import DEFAULT_MIN_CONFIDENCE, Article, Mention, lone_undated
 from .store import Store
 
 
@@ -233,15 +233,15 @@ def incidents(db: str | Store | None = None, country: str | None = None,
     `group` keeps those a group (or any of its branches) claimed or is named as perpetrator of.
     Incidents that articles only recall in passing (`background_only`: no report tells them as news) are
     left out unless `include_background`; those whose `confidence` is below `min_confidence` (0 or None keeps
-    all), those an analyst marked not an attack (unless `include_rejected`), and those no report dates at all
-    (unless `include_undated`: most are a report's stray fragment of an attack others date), likewise."""
+    all), those an analyst marked not an attack (unless `include_rejected`), and those one report alone tells
+    without any date (unless `include_undated`; see model.lone_undated), likewise."""
     records = open_store(db).incidents(country=country, since=since, min_confidence=min_confidence)
     if not include_background:
         records = (r for r in records if not r.get("background_only"))
     if not include_rejected:
         records = (r for r in records if not r.get("not_an_attack"))
     if not include_undated:
-        records = (r for r in records if r.get("date"))
+        records = (r for r in records if not lone_undated(r))
     if not group:
         yield from records
         return

@@ -32,7 +32,7 @@ IncludeBackground = typer.Option(False, "--include-background",
 MinConfidence = typer.Option(api.DEFAULT_MIN_CONFIDENCE, "--min-confidence", min=0.0, max=1.0,
                              help="Leave out incidents whose confidence is below this (0 keeps all).")
 IncludeRejected = typer.Option(False, "--include-rejected", help="Also incidents an analyst marked not an attack.")
-IncludeUndated = typer.Option(False, "--include-undated", help="Also incidents no report dates at all.")
+IncludeUndated = typer.Option(False, "--include-undated", help="Also incidents one report alone tells without any date.")
 NiceOption = typer.Option(10, "--nice", min=0, max=19,
                           help="Lower this process's CPU priority by N (0: normal), so that a workbench "
                                "reading the same database stays quick; an idle machine loses nothing.")

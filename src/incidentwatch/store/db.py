@@ -210,7 +210,10 @@ class Store:
                     # that the (country, date_end) index serves it
                     queries.append(and_(country, c.date_end >= lo, c.date_end <= hi + dt.timedelta(days=366)))
                 if m.city:
-                    queries.append(and_(country, c.city == m.city, c.date.is_(None)))
+                    # undated in the same town; an undated probe, every mention in its town (the (country,
+                    # city) index serves both), so that it meets the dated reports stored before it
+                    queries.append(and_(country, c.city == m.city) if m.date is None else
+                                   and_(country, c.city == m.city, c.date.is_(None)))
                 for q in queries:
                     for row in conn.execute(select(c.data).where(q)):
                         found = Mention.from_dict(row[0])

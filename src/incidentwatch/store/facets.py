@@ -2,6 +2,8 @@
 lookup rather than a scan of every incident's JSON."""
 from __future__ import annotations
 
+from ..model import lone_undated
+
 FACETS = {"group": ("perpetrators", "claimed_by"), "attack_type": ("attack_types",),
           "target_type": ("target_types",), "weapon_type": ("weapon_types",)}
 
@@ -16,7 +18,7 @@ def facet_rows(incident_id: str, data: dict) -> list[dict]:
     rows.add(("claimed", "yes" if data.get("claimed_by") else "no"))
     if data.get("background_only"):
         rows.add(("background", "only"))
-    if not data.get("date"):
+    if lone_undated(data):
         rows.add(("date", "none"))
     if data.get("not_an_attack"):
         rows.add(("review", "not_an_attack"))

@@ -35,7 +35,7 @@ class Filters:
     min_confidence: float | None = DEFAULT_MIN_CONFIDENCE
     # incidents an analyst marked "not an attack" are left out unless asked for
     include_rejected: bool | None = None
-    # incidents whose reports give no date at all (no day, month or year, nor a publication date) likewise
+    # incidents one report alone tells without any date (model.lone_undated) likewise
     include_undated: bool | None = None
 
     def as_params(self) -> dict[str, str]:
