@@ -186,3 +186,21 @@ def test_the_verbs_of_a_toll_come_from_the_language_data(sentence, killed):
 ])
 def test_burning_property_is_no_toll(sentence):
     assert find_casualties(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, killed", [
+    ("Gunmen attacked a school in Kasese on Friday night, hacking 17 pupils to death, officials said.", 17),
+    ("Attackers hacked to death 11 farmers in Plateau state on Tuesday, police said.", 11),
+    ("They stabbed two guards to death and fled.", 2),
+])
+def test_a_killing_told_by_its_manner_around_the_victims_is_a_toll(sentence, killed):
+    assert [(c.kind, c.figure.best) for c in find_casualties(sentence)] == [("killed", killed)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mob beat 3 drums to announce the festival.",  # the manner's verb, no death
+    "Rioters burnt 40 houses to the ground.",  # to the ground, not to death
+    "He was bored to death by 3 speeches.",  # "to death" without a manner of killing
+])
+def test_the_manner_of_killing_needs_its_victims_and_to_death(sentence):
+    assert find_casualties(sentence) == []

@@ -36,6 +36,12 @@ _CLAIMED_LIVES = re.compile(rf"\bclaim(?:ed|ing|s)\s+(?:the lives of\s+)?(?P<q>{
 _TOLL = re.compile(
     rf"\b(?:death[\s-]toll|toll|number (?:of (?:people |those )?)?(?:killed|dead|deaths|fatalities))\b[^.;:]{{0,110}}?\s(?:to|at|of|reached|hit|is|was|stood at|stands at|"
     rf"exceeded|exceeds|passed|topped|surpassed|reach|rise to|climb to)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM})\b", re.I)
+_MANNER = "(?:" + "|".join(_VERBS.get("to_death", [])) + ")(?:b?ing|b?ed|t|en)?"
+# "hacking 17 pupils to death" (the victims between the verb and "to death"), "hacked to death 11 farmers"
+_AROUND_VICTIMS = re.compile(rf"\b{_MANNER}\s+(?:the\s+|all\s+)?(?P<q>{QUALIFIER})?(?P<num>{NUM})"
+                             rf"(?P<gap>(?:\s+[\w'’-]+){{0,3}}?)\s+to\s+death\b", re.I)
+_TO_DEATH_THEN_COUNT = re.compile(rf"\b{_MANNER}\s+to\s+death\s+(?:the\s+|all\s+)?(?P<q>{QUALIFIER})?(?P<num>{NUM})\b",
+                                  re.I)
 _AND_INJ = re.compile(rf"^\s*(?:,\s*)?(?:and|while|with)\s+(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+{AUX}(?P<verb>{INJURE})\b", re.I)
 
 # "the attacker was shot dead", "the suicide bomber blew himself up": one perpetrator dead, no number given
@@ -132,6 +138,9 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
         add(m, "killed", "killed")
     for m in _CLAIMED_LIVES.finditer(sentence):
         add(m, "killed", "killed")
+    for pattern in (_AROUND_VICTIMS, _TO_DEATH_THEN_COUNT):
+        for m in pattern.finditer(sentence):
+            add(m, "killed", "killed")
     for m in _LIST.finditer(sentence):
         # the counts of one kind add up: two policemen and one believer are three victims
         parts: dict[str, list[Figure]] = {}
