@@ -290,6 +290,16 @@ def test_a_one_sentence_brief_with_a_toll_is_an_incident(extract):
     assert "Bombing/Explosion" in m.attack_types
 
 
+def test_a_brief_of_few_attack_words_passes_the_cheap_test_before_the_parser():
+    """Ingest parses only what the cheap test lets through: a brief with one strong attack word and its toll
+    must get through it, or it is lost before the parser sees it."""
+    from incidentwatch.extract.pipeline import extract_articles
+
+    brief = article("few-words", "Attackers hacked to death 11 farmers in Plateau state on Tuesday, police said.")
+    [(_, mentions)] = list(extract_articles([brief]))
+    assert [(m.admin1, m.killed.best) for m in mentions] == [("Plateau", 11)]
+
+
 @pytest.mark.parametrize("text", [
     # one sentence with attack words but no toll told as an attack, or an accident
     "A gas cylinder exploded in a kitchen in Quetta on Monday, killing 2 people, rescue officials said.",

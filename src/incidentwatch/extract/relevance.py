@@ -7,12 +7,10 @@ from .sentences import Sentence
 
 def could_report_attack(text: str) -> bool:
     """A cheap test on the raw text, before any parsing: can `is_attack_report` say yes?  It needs a strong
-    attack word and at least three attack words in all, counted sentence by sentence; counted over the
-    whole text there can only be as many or more, so an article that fails here would fail there."""
-    strong = len(pattern("triggers", "strong").findall(text))
-    if strong == 0:
-        return False
-    return strong + len(pattern("triggers", "weak").findall(text)) >= 3
+    attack word, counted sentence by sentence; counted over the whole text there can only be as many or
+    more, so an article that fails here would fail there.  (A one-sentence brief with one strong word and
+    its toll is a report, so nothing more can be asked of the raw text.)"""
+    return pattern("triggers", "strong").search(text) is not None
 
 
 def is_attack_report(sents: list[Sentence]) -> bool:
