@@ -158,3 +158,16 @@ def test_a_place_named_further_on_does_not_qualify_a_name(nlp, gz, text):
     mentions = find_place_mentions(nlp(text), gz)
     i = next(i for i, m in enumerate(mentions) if m.text == "Kerman")
     assert _qualifier(i, mentions, text) is None
+
+
+def test_a_qualified_name_with_no_namesake_inside_its_qualifier_is_none_of_them(places):
+    """"Kech in Pakistan's Balochistan" is not Ketsch, a German town of 13,000 listed under that name."""
+    found, _ = places("Militants attacked a paramilitary post in Kech in Pakistan's Balochistan province on "
+                      "Monday, killing four soldiers, the Pakistani army said.")
+    assert found.get("Kech") is None or where(found["Kech"])[2] == "Pakistan"
+
+
+def test_the_same_town_is_taken_when_nothing_qualifies_it(places):
+    """Counter-example: with nothing else to go by, the town the name is listed under is taken."""
+    found, _ = places("Police said a man attacked two people with a knife in Ketsch on Monday.")
+    assert where(found["Ketsch"])[2] == "Germany"

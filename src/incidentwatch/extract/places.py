@@ -174,8 +174,9 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None, text: str
     """Pick one place per mention, using the article's other places as context.  With the article's `text`,
     a name qualified by the country or region right after it ("Tinoc, Ifugao") is looked for inside it."""
     gz = gz or gazetteer()
-    countries, regions = _context(mentions)
-    # a name qualified once is that place wherever the article names it ("Kabul" in the headline too)
+    # a name qualified once is that place wherever the article names it ("Kabul" in the headline too); a
+    # qualified name none of whose namesakes lies inside its qualifier is none of them ("Kech in Pakistan"
+    # is not Ketsch in Germany), and may still be found by spelling inside it
     qualified = {}
     for i, m in enumerate(mentions):
         container = _qualifier(i, mentions, text)
@@ -184,9 +185,9 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None, text: str
     for m in mentions:
         container = qualified.get(fold(m.name or _clean(m.text)))
         if container is not None and m.candidates:
-            inside = [p for p in m.candidates if p is not container and _inside(p, container)]
-            if inside:
-                m.candidates = inside
+            m.candidates = [p for p in m.candidates if p is not container and _inside(p, container)]
+    countries, regions = _context(mentions)
+    for m in mentions:
         if not m.candidates and not m.weak and m.label in ("GPE", "LOC"):
             m.candidates = _fuzzy(m.name or _clean(m.text), gz, countries, regions)
         if not m.candidates:
