@@ -210,15 +210,16 @@ def reextract(db: str | Store | None = None, on_event: Callable[[str, object], N
         emit("reextracted", article)
     # fused as an ingest fuses: in storage order, 200 mentions at a time, each with its stored neighbours
     store.clear_incidents()
+    present: set[str] = set()
     chunk: list[Mention] = []
     for m in store.all_mentions():
+        present.add(m.id)
         chunk.append(m)
         if len(chunk) >= 200:
             _refuse(store, chunk, policy)
             chunk = []
     _refuse(store, chunk, policy)
     report.incidents = store.count("incidents")
-    present = {m.id for m in store.all_mentions()}
     anchors = store.review_anchors()
     report.reviews = len(anchors)
     report.orphaned_reviews = sorted({x for pair in anchors for x in pair if x and x not in present})

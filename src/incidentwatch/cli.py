@@ -97,10 +97,16 @@ def _progress_events(progress: Progress | None, task):
     return on_event
 
 
+def _progress() -> Progress | None:
+    """A progress bar on the error stream when it is a terminal (none when piped or logged)."""
+    if not err.is_terminal:
+        return None
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=True)
+
+
 def _run_ingest(fn, *args, **kwargs):
-    show = err.is_terminal
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=err, transient=True) if show else None
+    progress = _progress()
     if progress is None:
         return fn(*args, on_event=_progress_events(None, None), **kwargs)
     with progress:
@@ -140,8 +146,7 @@ def reextract(db: Optional[str] = DbOption,
     _lower_priority(nice)
     store = api.open_store(db)
     total = store.count("articles")
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=err, transient=True) if err.is_terminal else None
+    progress = _progress()
     try:
         if progress is None:
             report = api.reextract(store, policy=api.load_policy(policy), workers=workers)

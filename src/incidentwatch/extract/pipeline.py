@@ -147,7 +147,7 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     # text's own dates misdates more than it saves
     anchor = article.published
     sents = analyse(article, doc, anchor)
-    reported, occurrence = decide_occurrence(article, sents) if sents else (False, None)
+    reported, occurrence = decide_occurrence(article, sents)
     if not reported:
         return []
     title_end = len(article.title) if article.title and article.text.startswith(article.title) else 0

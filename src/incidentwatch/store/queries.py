@@ -63,15 +63,20 @@ def _common(engine, facet: str, value: str) -> bool:
     return n * 50 > total
 
 
+def _holding(facet: str, value: str):
+    """The ids of the incidents that have this facet value (a lookup in the facet index)."""
+    facets = t.incident_facets.c
+    return select(facets.incident_id).where(facets.facet == facet, facets.value == value)
+
+
 def confident(min_confidence: float, background_too: bool = True):
     """The incidents at or above this confidence.  Those stored before confidence existed have none and
     pass; so do those only recalled in passing (background_only), which their own switch governs (a list
     that leaves them out anyway, `background_too=False`, spares the lookup)."""
-    c, facets = t.incidents.c, t.incident_facets.c
+    c = t.incidents.c
     either = [c.confidence.is_(None), c.confidence >= min_confidence]
     if background_too:
-        either.append(c.id.in_(select(facets.incident_id).where(facets.facet == "background",
-                                                                facets.value == "only")))
+        either.append(c.id.in_(_holding("background", "only")))
     return or_(*either)
 
 
@@ -91,15 +96,10 @@ def conditions(engine, f: Filters, ordered: bool = False) -> list:
         out.append(c.admin1 == f.region)
     if f.min_killed is not None:
         out.append(c.killed >= f.min_killed)
-    facets = t.incident_facets.c
-    if not f.include_background:
-        out.append(c.id.not_in(select(facets.incident_id).where(facets.facet == "background",
-                                                                 facets.value == "only")))
-    if not f.include_undated:
-        out.append(c.id.not_in(select(facets.incident_id).where(facets.facet == "date", facets.value == "none")))
-    if not f.include_rejected:
-        out.append(c.id.not_in(select(facets.incident_id).where(facets.facet == "review",
-                                                                 facets.value == "not_an_attack")))
+    for shown, facet, value in ((f.include_background, "background", "only"), (f.include_undated, "date", "none"),
+                                (f.include_rejected, "review", "not_an_attack")):
+        if not shown:
+            out.append(c.id.not_in(_holding(facet, value)))
     if f.min_confidence:
         out.append(confident(f.min_confidence, background_too=bool(f.include_background)))
     wanted = [(facet, value) for facet, value in (
@@ -108,8 +108,7 @@ def conditions(engine, f: Filters, ordered: bool = False) -> list:
         if value]
     if wanted:
         # one membership test for all the facets: their intersection, taken in the facet index
-        parts = [select(facets.incident_id).where(facets.facet == facet, facets.value == value)
-                 for facet, value in wanted]
+        parts = [_holding(facet, value) for facet, value in wanted]
         members = parts[0] if len(parts) == 1 else intersect(*parts)
         # "+id" keeps SQLite from driving the query by the id index, so that it walks the sort's index
         scan = ordered and engine.dialect.name == "sqlite" and all(_common(engine, *fv) for fv in wanted)
