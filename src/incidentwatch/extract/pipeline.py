@@ -75,8 +75,8 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         place, pm = choose_place(sents, title_end)
     elif place.kind == "city" and (named := aside(place, sents)):
         # the attack's sentences name the town only as a dateline or as where people went afterwards
-        # ("KAMPALA, Uganda --", "the wounded were flown to Kampala"): a town another sentence names plainly
-        # in that country is the place ("the school lies in the town of Kasese"); else a refuge is not the
+        # ("QUETTA, Pakistan --", "the wounded were flown to Quetta"): a town another sentence names plainly
+        # in that country is the place ("the school lies in the town of Mastung"); else a refuge is not the
         # place, though a dateline may be
         other, opm = choose_place(sents, title_end, plain_only=True)
         if other is not None and other.kind == "city" and other.cc == place.cc:

@@ -149,8 +149,8 @@ def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> li
     return [found[hit[2]]] if hit else []
 
 
-# between a place and the country or region that qualifies it: "Tinoc, Ifugao", "Kabul airport in
-# Afghanistan", "Tinoc in the province of Ifugao"
+# between a place and the country or region that qualifies it: "Tinoc, Ifugao", "the airport in
+# Kandahar, Afghanistan", "Tinoc in the province of Ifugao"
 _QUALIFIED_BY = re.compile(r"^(?:\s+[a-z]+){0,2}?\s*(?:,|\s+in)\s+(?:the\s+)?(?:(?:province|state|region|district|"
                            r"county|governorate|republic|department)\s+of\s+)?$")
 
@@ -174,7 +174,7 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None, text: str
     """Pick one place per mention, using the article's other places as context.  With the article's `text`,
     a name qualified by the country or region right after it ("Tinoc, Ifugao") is looked for inside it."""
     gz = gz or gazetteer()
-    # a name qualified once is that place wherever the article names it ("Kabul" in the headline too); a
+    # a name qualified once is that place wherever the article names it (in the headline too); a
     # qualified name none of whose namesakes lies inside its qualifier is none of them ("Kech in Pakistan"
     # is not Ketsch in Germany), and may still be found by spelling inside it
     qualified = {}
