@@ -358,3 +358,69 @@ def test_an_ambush_is_an_armed_assault_and_its_roadside_bomb_a_bombing(extract):
                                          "police convoy with a roadside bomb near Quetta on Monday, killing four "
                                          "officers, police said."))
     assert set(m.attack_types) == {"Armed Assault", "Bombing/Explosion"}
+
+
+@pytest.mark.parametrize("text, country", [
+    # the country the attack lies beside is not its country
+    ("Militants kidnap 12 border guards close to Pakistan\nMilitants on Tuesday kidnapped 12 Iranian border guards "
+     "close to the frontier with Pakistan, Iranian media said.", "Iran"),
+    # counter-example: the country it is in, near another's border, stays
+    ("Gunmen attacked a police post in Pakistan near the border with Afghanistan on Monday, killing three "
+     "policemen, officials said.", "Pakistan"),
+])
+def test_a_country_the_attack_lies_beside_is_not_its_country(extract, text, country):
+    [m] = [m for m in extract(article("beside", text)) if m.role == "reported"]
+    assert m.country == country
+
+
+@pytest.mark.parametrize("text, city, country", [
+    # the nationality of foreign victims is not the place
+    ("Suicide attack kills three Chinese teachers\nA woman suicide bomber blew herself up beside a van carrying "
+     "three Chinese teachers on Tuesday, killing them and their driver, police said.", None, None),
+    # counter-example: a nationality said of forces at home still points to the country
+    ("Militants ambush Iranian border guards\nMilitants ambushed a patrol of Iranian border guards on Tuesday, "
+     "killing four of them, officials said.", None, "Iran"),
+])
+def test_the_nationality_of_foreign_victims_is_not_the_place(extract, text, city, country):
+    [m] = [m for m in extract(article("nationals", text)) if m.role == "reported"]
+    assert (m.city, m.country) == (city, country)
+
+
+def test_a_photo_caption_does_not_place_the_attack(extract):
+    text = ("Twin bombings kill dozens in Kerman\nKerman, Iran - Twin bombings killed at least 80 people at a "
+            "ceremony in Kerman on Wednesday, officials said.\n"
+            "Mourners gathered outside the Iranian embassy in Paris after the attack. \u00a9 Jane Doe / AFP\n"
+            "The attack was the deadliest in the country in years, officials said.")
+    [m] = [m for m in extract(article("caption", text)) if m.role == "reported"]
+    assert m.city == "Kerman"
+
+
+def test_a_caption_needs_its_mark_and_a_photo_of_the_attacker_is_no_caption():
+    from incidentwatch.extract.sentences import caption_lines
+    assert caption_lines("The blast site on Friday. (Photo: J. Doe/AFP)\nMore text.") == [(0, 45)]
+    assert caption_lines("PHOTO/ALEX ASHABA") == [(0, 17)]
+    # counter-examples: the words without a caption's form
+    assert caption_lines("Police released a photo of the attacker on Friday.") == []
+    assert caption_lines("The minister told Reuters the attack was planned.") == []
+
+
+@pytest.mark.parametrize("text, recalls", [
+    ("In an earlier kidnapping the group held its hostages in Pakistan.", True),
+    ("The village had been attacked in a previous raid by the same rebels.", True),
+    ("Two years ago the group bombed a market in the town.", True),
+    # counter-examples: "earlier" of the same day is the news
+    ("Earlier on Tuesday gunmen opened fire on a checkpoint in Quetta.", False),
+    ("The group claimed the attack earlier today.", False),
+])
+def test_a_sentence_that_recalls_an_earlier_attack(text, recalls):
+    from incidentwatch.extract.sentences import Sentence
+    from incidentwatch.extract.where import recalls_earlier
+    assert recalls_earlier(Sentence(0, 0, len(text), text)) is recalls
+
+
+def test_a_province_in_a_group_s_name_is_not_a_place(extract):
+    """"Islamic State in Khorasan Province" names a group; it does not put the attack in a Khorasan."""
+    text = ("Suicide bomber kills 12 at Kabul checkpoint\nA suicide bomber killed 12 people at a checkpoint in "
+            "Kabul, Afghanistan, on Thursday. The Islamic State in Khorasan Province claimed the attack.")
+    [m] = [m for m in extract(article("group-place", text)) if m.role == "reported"]
+    assert (m.city, m.country) == ("Kabul", "Afghanistan")

@@ -171,3 +171,20 @@ def test_the_same_town_is_taken_when_nothing_qualifies_it(places):
     """Counter-example: with nothing else to go by, the town the name is listed under is taken."""
     found, _ = places("Police said a man attacked two people with a knife in Ketsch on Monday.")
     assert where(found["Ketsch"])[2] == "Germany"
+
+
+def test_a_small_namesake_in_a_country_the_article_never_names_is_not_taken(places):
+    """"Solhan village" in a report from Burkina Faso is not Solhan, Turkey: the name cannot vouch for its
+    own country."""
+    found, _ = places("Gunmen killed 100 people in Solhan village in Burkina Faso on Friday night.")
+    assert found["Solhan village"] is None
+    assert where(found["Burkina Faso"])[1] == "Burkina Faso"
+    # counter-example: with its country named, the same town is taken
+    found, _ = places("Gunmen killed five people in Solhan in eastern Turkey on Friday night.")
+    assert where(found["Solhan"])[:3] == ("city", "Solhan", "Turkey")
+
+
+@pytest.mark.parametrize("name, admin1", [("Delta State", "Delta"), ("Yobe State", "Yobe")])
+def test_a_state_named_with_its_tail_word_is_the_state(places, name, admin1):
+    found, _ = places(f"Militants bombed a pipeline in {name}, Nigeria, on Tuesday.")
+    assert where(found[name])[0] == "admin1" and found[name].admin1 == admin1

@@ -63,8 +63,8 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
         cands = gz.lookup(name)
         if not cands and ent.label_ in ("GPE", "LOC"):
             # "Dagestan's Karabudakhkent district", "Makhachkala region": try without the tail word
-            short = re.sub(r"\s+(district|region|province|village|town|city|republic|settlement)$", "", name,
-                           flags=re.I)
+            short = re.sub(r"\s+(district|region|province|village|town|city|republic|settlement|state|"
+                           r"governorate|county|prefecture|oblast|krai|department|municipality)$", "", name, flags=re.I)
             if short != name:
                 name = short
                 cands = gz.lookup(short)
@@ -90,22 +90,33 @@ _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?(?![\w-])")
 _DOUBTFUL = {"ORG", "FAC", "SCAN"}
 
 
-def _context(mentions: list[PlaceMention]) -> tuple[Counter, Counter]:
+def _context(mentions: list[PlaceMention]) -> tuple[Counter, Counter, dict[str, tuple[Counter, Counter]]]:
+    """The countries and regions the article's names vouch for, and each name's own share of them (a name
+    must not vouch for itself: "Solhan village" in a report from Burkina Faso does not make Turkey named)."""
     countries: Counter = Counter()
     regions: Counter = Counter()
+    own: dict[str, tuple[Counter, Counter]] = {}
     for m in mentions:
         if m.label in _DOUBTFUL:
             continue  # only names the tagger calls places may vouch for others
+        mine = own.setdefault(fold(m.name or _clean(m.text)), (Counter(), Counter()))
         if len(m.candidates) == 1 or (m.candidates and m.candidates[0].kind == "country"):
             c = m.candidates[0]
-            countries[c.cc] += 0.5 if m.weak else 1
+            mine[0][c.cc] += 0.5 if m.weak else 1
             if c.kind in ("admin1", "city") and c.admin1:
-                regions[(c.cc, c.admin1)] += 1
+                mine[1][(c.cc, c.admin1)] += 1
         elif m.candidates:
             top = m.candidates[0]
             if top.population > 1_000_000:
-                countries[top.cc] += 0.5
-    return countries, regions
+                mine[0][top.cc] += 0.5
+    for c, r in own.values():
+        countries.update(c)
+        regions.update(r)
+    return countries, regions, own
+
+
+def _without(total: Counter, part: Counter) -> Counter:
+    return Counter({k: v - part.get(k, 0) for k, v in total.items() if v - part.get(k, 0) > 0})
 
 
 def _score(p: Place, countries: Counter, regions: Counter) -> float:
@@ -186,10 +197,14 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None, text: str
         container = qualified.get(fold(m.name or _clean(m.text)))
         if container is not None and m.candidates:
             m.candidates = [p for p in m.candidates if p is not container and _inside(p, container)]
-    countries, regions = _context(mentions)
+    all_countries, all_regions, own = _context(mentions)
     for m in mentions:
+        name = m.name or _clean(m.text)
+        mine = own.get(fold(name))
+        countries, regions = (_without(all_countries, mine[0]), _without(all_regions, mine[1])) if mine else \
+            (all_countries, all_regions)
         if not m.candidates and not m.weak and m.label in ("GPE", "LOC"):
-            m.candidates = _fuzzy(m.name or _clean(m.text), gz, countries, regions)
+            m.candidates = _fuzzy(name, gz, countries, regions)
         if not m.candidates:
             continue
         cands = m.candidates
@@ -202,8 +217,11 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None, text: str
             if not cands:
                 continue
         best = max(cands, key=lambda p: _score(p, countries, regions))
-        # a small namesake far from anything else in the article is not worth the risk
-        if best.kind == "city" and best.population < 5000 and not countries.get(best.cc):
+        if best.kind == "city" and not countries.get(best.cc) and (
+                best.population < 5000 or (countries and best.population < 20_000)):
+            # a small namesake in a country the article never names is not worth the risk, the less so when
+            # the article names other countries ("Solhan village" in a report from Burkina Faso is not
+            # Solhan, Turkey)
             continue
         m.place = best
     return mentions

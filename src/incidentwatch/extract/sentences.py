@@ -6,15 +6,17 @@ counts, resolved places, responsibility statements, people and venue names.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..model import Article, Claim
 from .casualties import CasualtyFigure, find_casualties
+from .actors import find_groups
 from .claims import statements
 from .dates import DateRef, find_dates
-from .lexicon import pattern
+from .lexicon import load_toml, pattern
 from .people import venue
 from .places import PlaceMention, find_place_mentions, resolve
 
@@ -35,6 +37,7 @@ class Sentence:
     claims: list[Claim] = field(default_factory=list)
     persons: list[tuple[int, int, str]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # venues and events named ("Crocus City Hall")
+    caption: bool = False  # on a line that is a photo caption or credit
 
     @property
     def attack(self) -> bool:
@@ -75,8 +78,31 @@ def _entities_by_sentence(doc, sents: list) -> list[list]:
     return out
 
 
+@functools.cache
+def _caption_marks() -> re.Pattern:
+    return re.compile("(?:%s)" % "|".join(load_toml("lang/en/places.toml")["captions"]["marks"]), re.I | re.M)
+
+
+def caption_lines(text: str) -> list[tuple[int, int]]:
+    """Where the text's photo captions and credits are ("Flowers outside the embassy in Paris ... (c) AFP"):
+    the lines with a mark of data/lang/en/places.toml [captions], as (start, end) offsets."""
+    out = set()
+    for m in _caption_marks().finditer(text):
+        a = text.rfind("\n", 0, m.start()) + 1
+        b = text.find("\n", m.end())
+        out.add((a, len(text) if b < 0 else b))
+    return sorted(out)
+
+
+def _outside_groups(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
+    """Place names that are part of a group's name ("Islamic State Khorasan Province") are not places."""
+    spans = [(g.start, g.end) for g in find_groups(text)]
+    return [m for m in mentions if not any(a < m.end and m.start < b for a, b in spans)]
+
+
 def analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
-    mentions = resolve(find_place_mentions(doc), text=doc.text)
+    mentions = resolve(_outside_groups(find_place_mentions(doc), doc.text), text=doc.text)
+    captions = caption_lines(doc.text)
     strong, weak = pattern("triggers", "strong"), pattern("triggers", "weak")
     not_attack, accidental = pattern("not_attack", "cues"), pattern("not_attack", "accidental")
     sents = sentence_spans(doc)
@@ -93,6 +119,7 @@ def analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
         s.dates = find_dates(text, anchor, sent.start_char)
         s.casualties = find_casualties(text, sent.start_char)
         s.places = [m for m in mentions if sent.start_char <= m.start < sent.end_char and m.place]
+        s.caption = any(a < sent.end_char and sent.start_char < b for a, b in captions)
         names = [(e.start_char - sent.start_char, e.end_char - sent.start_char, e.text) for e in ents
                  if e.label_ in ("ORG", "NORP")]
         s.claims = statements(text, sent.start_char, article.id, names=names)

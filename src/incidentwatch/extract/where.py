@@ -39,24 +39,44 @@ _METONYMY = re.compile(r"^(?:\s+(?:has|have|is|was|said|says|announced|accused|b
 
 
 @functools.cache
-def _elsewhere() -> re.Pattern:
-    """Where people went afterwards or were treated (data/lang/en/places.toml), ending at the place's name."""
-    return re.compile("(?:%s)" % "|".join(load_toml("lang/en/places.toml")["elsewhere"]["before"]), re.I)
+def _cues(table: str, key: str) -> re.Pattern:
+    """One list of data/lang/en/places.toml as a single pattern."""
+    return re.compile("(?:%s)" % "|".join(load_toml("lang/en/places.toml")[table][key]), re.I)
 
 
 def is_elsewhere(m: PlaceMention, s: Sentence) -> bool:
     """"survivors fled to Mubi", "taken to hospital in Quetta": a place the attack did not happen in."""
     a = m.start - s.start
-    return bool(_elsewhere().search(s.text[max(0, a - 80):a]))
+    return bool(_cues("elsewhere", "before").search(s.text[max(0, a - 80):a]))
 
+
+def is_beside(m: PlaceMention, s: Sentence) -> bool:
+    """"close to the frontier with Pakistan": what the place lies beside, not the place."""
+    a = m.start - s.start
+    before = s.text[max(0, a - 60):a]
+    return bool(_cues("elsewhere", "beside").search(before) or
+                (m.place is not None and m.place.kind == "country" and
+                 _cues("elsewhere", "beside_country").search(before)))
+
+
+def recalls_earlier(s: Sentence) -> bool:
+    """"In an earlier kidnapping the group ...": the sentence tells another, older attack."""
+    return bool(_cues("elsewhere", "recalled").search(s.text))
+
+
+@functools.cache
+def _nationals() -> re.Pattern:
+    words = load_toml("lang/en/places.toml")["elsewhere"]["nationals"]
+    return re.compile(r"^\s+(?:[a-z]+\s+)?(?:%s)\b" % "|".join(map(re.escape, words)), re.I)
 
 
 def _place_weight(m: PlaceMention, s: Sentence) -> float:
     if m.weak:
-        return 0.3
+        # "three Chinese nationals", "the Iranian embassy": people or a mission abroad, not the place
+        return 0.0 if _nationals().match(s.text[m.end - s.start:m.end - s.start + 40]) else 0.3
     if is_dateline(m, s):
         return 0.2
-    if is_elsewhere(m, s):
+    if s.caption or is_elsewhere(m, s) or is_beside(m, s):
         return 0.1
     a, b = m.start - s.start, m.end - s.start
     if _METONYMY.match(s.text[b:b + 40]) or re.search(r"\b(?:pro|anti)-$", s.text[max(0, a - 5):a], re.I):
@@ -95,10 +115,12 @@ def choose_place(sents: list[Sentence], title_end: int,
         w = 2.0 if s.start < title_end else (1.5 if rank < 3 else 1.0)
         if s.attack:
             w *= 1.5
-        if any(r.precision in ("year", "month") and not r.relative for r in s.dates):
-            w *= 0.3  # "bombing the Moscow metro in 2010": history, not the event
+        if any(r.precision in ("year", "month") and not r.relative for r in s.dates) or recalls_earlier(s):
+            w *= 0.3  # "bombing the Moscow metro in 2010", "in an earlier kidnapping": history, not the event
         for m in s.places:
             pw = w * _place_weight(m, s)
+            if not pw:
+                continue
             weight[m.place] += pw
             if m.place.kind in ("city", "admin1"):
                 region[(m.place.cc, m.place.admin1)] += pw
