@@ -33,18 +33,56 @@ def groups() -> dict[str, Group]:
     return {g["name"]: Group(g["name"], g.get("parent")) for g in load_toml("groups.toml")["group"]}
 
 
+def _key(text: str) -> str:
+    """An alias as the one pattern matches it: case, spaces and hyphens aside ("al-Nusra" = "al Nusra")."""
+    return re.sub(r"[\s\-]+", "", text.lower())
+
+
 @functools.cache
-def _alias_patterns() -> list[tuple[re.Pattern, str]]:
-    pats = []
+def _alias_patterns() -> list[tuple[re.Pattern, dict[str, str], bool]]:
+    """All groups' names as few patterns, each with the table from a matched name to its group: one pattern
+    for the names that match ignoring case, one for the `exact` ones, and one per name with a wildcard (a
+    pattern per group made every sentence pay for every group)."""
+    plain: dict[str, str] = {}
+    exact: dict[str, str] = {}
+    wild: list[tuple[re.Pattern, dict[str, str], bool]] = []
     for g in load_toml("groups.toml")["group"]:
-        names = list(g.get("aliases", [])) + [g["name"]]
-        variants = set(names)
-        for n in names:  # "al-Nusra" / "al Nusra" / "Nusra"; "the Islamic State"
-            variants.add(n.replace("-", " "))
-        pats.append((phrase_pattern(variants), g["name"]))
-        if g.get("exact"):
-            pats.append((phrase_pattern(g["exact"], case_sensitive=True), g["name"]))
-    return pats
+        for n in list(g.get("aliases", [])) + [g["name"]]:
+            if n.strip().endswith("*"):
+                wild.append((phrase_pattern([n]), {}, False))
+                wild[-1][1][""] = g["name"]
+                continue
+            for v in {n, n.replace("-", " ")}:  # "al-Nusra" / "al Nusra"; "the Islamic State"
+                plain.setdefault(_key(v), g["name"])
+        for n in g.get("exact", []):
+            exact.setdefault(n, g["name"])
+    pats = [(phrase_pattern(list(plain_names())), plain, False)] if plain else []
+    if exact:
+        pats.append((phrase_pattern(list(exact), case_sensitive=True), exact, True))
+    return pats + wild
+
+
+_WORD = re.compile(r"(?<![\w-])[\w'’-]+")
+
+
+@functools.cache
+def _first_words() -> frozenset[str]:
+    """The first words of the names that ignore case, as `_WORD` reads them ("al-nusra", "al", "islamic")."""
+    out = set()
+    for n in plain_names():
+        first = n.strip().lower().split()[0] if n.strip() else ""
+        out |= {first, first.split("-", 1)[0], first.replace("-", "")}
+    return frozenset(out - {""})
+
+
+@functools.cache
+def plain_names() -> tuple[str, ...]:
+    names = []
+    for g in load_toml("groups.toml")["group"]:
+        for n in list(g.get("aliases", [])) + [g["name"]]:
+            if not n.strip().endswith("*"):
+                names += [n, n.replace("-", " ")]
+    return tuple(names)
 
 
 def canonical_group(name: str) -> str | None:
@@ -73,11 +111,23 @@ def find_groups(text: str, offset: int = 0) -> list[GroupMention]:
     """Group names in text, longest match winning where they overlap."""
     hits = []
     upper_line = text.isupper() and len(text) > 20  # a headline in capitals, where "IS" is just a word
-    for pat, name in _alias_patterns():
+    starts = _first_words()
+    (plain, plain_table, _), *rest = _alias_patterns()
+    # the names that ignore case are tried only where a word that begins one stands: one pattern of a
+    # thousand alternatives, tried at every position of every sentence, was the cost of extraction
+    for w in _WORD.finditer(text):
+        word = w.group(0).lower()
+        if word in starts or word.split("-", 1)[0] in starts:
+            m = plain.match(text, w.start())
+            if m and (name := plain_table.get(_key(m.group(0)))):
+                hits.append(GroupMention(offset + m.start(), offset + m.end(), m.group(0), name))
+    for pat, table, as_written in rest:
         for m in pat.finditer(text):
             if upper_line and m.group(0) == "IS":
                 continue
-            hits.append(GroupMention(offset + m.start(), offset + m.end(), m.group(0), name))
+            name = table.get(m.group(0) if as_written else _key(m.group(0))) or table.get("")
+            if name:
+                hits.append(GroupMention(offset + m.start(), offset + m.end(), m.group(0), name))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[GroupMention] = []
     for h in hits:

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from ..model import Article, Claim
 from .casualties import CasualtyFigure, find_casualties
 from .actors import find_groups
+from .agency import candidates, doers
 from .claims import statements
 from .dates import DateRef, find_dates
 from .lexicon import load_toml, pattern
+from .nlp import parse_sentences
 from .people import venue
 from .places import PlaceMention, find_place_mentions, resolve
 
@@ -107,6 +109,7 @@ def analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
     not_attack, accidental = pattern("not_attack", "cues"), pattern("not_attack", "accidental")
     sents = sentence_spans(doc)
     out = []
+    names: list[list[tuple[int, int, str]]] = []  # each sentence's organisations and nationalities
     for i, (sent, ents) in enumerate(zip(sents, _entities_by_sentence(doc, sents))):
         text = sent.text
         if not text.strip():
@@ -120,10 +123,20 @@ def analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
         s.casualties = find_casualties(text, sent.start_char)
         s.places = [m for m in mentions if sent.start_char <= m.start < sent.end_char and m.place]
         s.caption = any(a < sent.end_char and sent.start_char < b for a, b in captions)
-        names = [(e.start_char - sent.start_char, e.end_char - sent.start_char, e.text) for e in ents
-                 if e.label_ in ("ORG", "NORP")]
-        s.claims = statements(text, sent.start_char, article.id, names=names)
         s.persons = [(e.start_char, e.end_char, e.text) for e in ents if e.label_ == "PERSON"]
         s.names = [v for e in ents if e.label_ in ("FAC", "EVENT", "ORG") and (v := venue(e.text, e.label_))]
         out.append(s)
+        names.append([(e.start_char - sent.start_char, e.end_char - sent.start_char, e.text) for e in ents
+                      if e.label_ in ("ORG", "NORP")])
+    # the sentences whose doer must be read from their grammar are parsed together, in one batch
+    parse_sentences([s.text for s, n in zip(out, names) if (s.strong or s.weak) and candidates(s.text, n)])
+    for s, n in zip(out, names):
+        s.claims = statements(s.text, s.start, article.id, names=n)
+        if s.strong or s.weak:
+            # who the sentence says did it ("Shining Path guerrillas killed 18"), beside what anyone claims
+            said = {c.actor for c in s.claims}
+            s.claims += [c for c in doers(s.text, s.start, article.id, n,
+                                          taken=[(c.evidence.start - s.start, c.evidence.end - s.start)
+                                                 for c in s.claims])
+                         if c.actor not in said]
     return out

@@ -1,0 +1,142 @@
+"""Who a report says carried out the attack, read from the sentence's grammar.
+
+Wire copy rarely says "X claimed responsibility"; it says "Shining Path guerrillas killed 18 people", "Rebels of
+the Allied Democratic Forces attacked a school", "a Maoist blast", "an attack by suspected Boko Haram
+insurgents".  A group named so is the doer of the attack: the active subject of an attack verb (or the noun it
+qualifies is), the agent after "by", or the qualifier of an attack noun.  A name beside attack words in any
+other role (the object killed, the passive subject, "an attack on" it) is not.  Each finding is a statement of
+responsibility like the others (status `attributed`, the outlet's own word, hedged where the report hedges),
+with its evidence.  The cues are data/lang/<lang>/agency.toml.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from ..model import Claim, Evidence
+from .actors import find_groups
+from .casualties import is_cumulative
+from .gazetteer import fold, gazetteer
+from .lexicon import load_toml
+from .nlp import lemma, parse_sentence
+
+
+@functools.cache
+def _cues(lang: str = "en") -> dict:
+    data = load_toml(f"lang/{lang}/agency.toml")
+    return {"verbs": set(data["verbs"]["lemmas"]), "nouns": set(data["nouns"]["lemmas"]),
+            "heads": set(data["unlisted"]["heads"]),
+            "not_groups": re.compile(r"\b(?:%s)" % "|".join(map(re.escape, data["unlisted"]["not_groups"])), re.I),
+            "hedges": re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, data["hedges"]["words"])), re.I)}
+
+
+def _is_state_body(name: str) -> bool:
+    """"the Pakistan Army", "Nigerian security forces": named after a country, a state's."""
+    gz = gazetteer()
+    words = fold(name).split()
+    return any(w in gz.adjectives or w in gz.countries for w in words) or \
+        any(" ".join(words[i:i + 2]) in gz.countries for i in range(len(words) - 1))
+
+
+def _unlisted_group(text: str, head_word: str) -> bool:
+    """A name the alias table lacks is a group when its phrase has a militant's word and no state's."""
+    cues = _cues()
+    words = set(fold(text).split()) | {head_word.lower()}
+    return bool(words & cues["heads"]) and not cues["not_groups"].search(text) and not _is_state_body(text)
+
+
+def _phrase_head(tok):
+    """From a name's last token up to the noun its phrase stands for: "Boko Haram militants" -> militants,
+    "rebels of the ADF" -> rebels, "members of the Shining Path" -> members; the same token otherwise."""
+    while True:
+        if tok.dep_ in ("compound", "amod", "nmod", "poss", "nummod", "appos") and tok.head is not tok:
+            tok = tok.head
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+            tok = tok.head.head
+        elif tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN"):
+            tok = tok.head
+        else:
+            return tok
+
+
+def _is_doer(head) -> bool:
+    """Does the phrase whose head is `head` carry out an attack in its sentence?"""
+    cues = _cues()
+    if lemma(head) in cues["nouns"]:
+        return True  # "Maoist blast", "the ADF attack"
+    if head.dep_ == "nsubj" and lemma(head.head) in cues["verbs"]:
+        return True  # "Shining Path guerrillas killed ..."
+    if head.dep_ == "pobj" and head.head.lower_ == "by":
+        by = head.head
+        if by.dep_ == "agent" or by.head.tag_ == "VBN" and lemma(by.head) in cues["verbs"]:
+            return True  # "killed by members of the Shining Path", "set off by the CPI (Maoist)"
+        if lemma(by.head) in cues["nouns"]:
+            return True  # "an attack by suspected Boko Haram insurgents"
+    if head.dep_ == "nsubj" and lemma(head.head) in ("be",) and any(
+            c.dep_ == "attr" and lemma(c) in ("perpetrator", "attacker", "assailant") for c in head.head.children):
+        return True
+    return False
+
+
+_AUX = {"have", "has", "had", "reportedly", "allegedly", "also", "then", "later", "again", "on", "late", "early"}
+
+
+def _verb_follows(span, end: int) -> bool:
+    """The surface order, where the parse goes wrong: the name (and its head word) right before an active
+    attack verb, "Shining Path guerrillas killed", "Boko Haram had stormed"."""
+    cues = _cues()
+    after = [t for t in span if t.idx >= end]
+    i = 0
+    while i < len(after) and after[i].lower_ in cues["heads"] | {")", "("} | {"'s", "’s"}:
+        i += 1
+    while i < len(after) and after[i].lower_ in _AUX:
+        i += 1
+    if i >= len(after):
+        return False
+    v = after[i]
+    return lemma(v) in cues["verbs"] and (v.tag_ in ("VBD", "VBZ", "VBP") or
+                                                  (v.tag_ == "VBN" and i > 0 and after[i - 1].lower_ in ("have", "has", "had")))
+
+
+def candidates(sentence: str, names: list[tuple[int, int, str]], taken: list[tuple[int, int]] = ()) \
+        -> list[tuple[int, int, str, bool]]:
+    """The names in a sentence that `doers` must parse it to judge, as (start, end, name, unlisted): the
+    known groups, and organisations with a militant's word in or right after their name."""
+    if is_cumulative(sentence):
+        return []  # "Boko Haram has killed more than 15,000 people since 2009": a record, not this attack
+    known = [(g.start, g.end, g.group, False) for g in find_groups(sentence)]
+    others = [(a, b, re.sub(r"^(?:the|a|an)\s+", "", t.strip(" ,.\"'“”‘’"), flags=re.I), True) for a, b, t in names
+              if not any(x < b and a < y for x, y, _, _ in known)]
+    heads = _cues()["heads"]
+    others = [(a, b, n, u) for a, b, n, u in others
+              if (set(fold(n).split()) | set(fold(sentence[b:b + 20]).split()[:1])) & heads]
+    return [c for c in known + others if not any(x < c[1] and c[0] < y for x, y in taken)]
+
+
+def doers(sentence: str, offset: int, article_id: str, names: list[tuple[int, int, str]],
+          taken: list[tuple[int, int]] = (), span=None) -> list[Claim]:
+    """Groups the sentence names as doing the attack, as `attributed` statements (offsets into the article).
+    `names` are the organisations and nationalities the recogniser found in the sentence (offsets into it);
+    known groups are found by the alias table.  `taken` are spans a responsibility statement already covers."""
+    cands = candidates(sentence, names, taken)
+    if not cands:
+        return []
+    span = span if span is not None else parse_sentence(sentence)
+    out: list[Claim] = []
+    for a, b, name, unlisted in cands:
+        toks = [t for t in span if a <= t.idx < b]
+        if not toks:
+            continue
+        root = next((t for t in toks if not (a <= t.head.idx < b) or t.head is t), toks[-1])
+        head = _phrase_head(root)
+        if not (_is_doer(head) or _verb_follows(span, b)):
+            continue
+        if unlisted and (len(name) < 3 or not _unlisted_group(name, head.text)):
+            continue
+        phrase_start = min([t.idx for t in head.subtree] + [a])
+        hedge = _cues()["hedges"].search(sentence[max(0, phrase_start - 40):b + 30])
+        if any(c.actor == name for c in out):
+            continue
+        out.append(Claim(actor=name, status="attributed", hedge=hedge.group(0) if hedge else None,
+                         unlisted=unlisted, evidence=Evidence("claims", article_id, offset + a, offset + b, sentence)))
+    return out
