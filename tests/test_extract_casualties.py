@@ -204,3 +204,68 @@ def test_a_killing_told_by_its_manner_around_the_victims_is_a_toll(sentence, kil
 ])
 def test_the_manner_of_killing_needs_its_victims_and_to_death(sentence):
     assert find_casualties(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, kind, says", [
+    ("A bomb went off outside the bank before dawn, damaging property but hurting nobody.", "killed", True),
+    ("A bomb went off outside the bank before dawn, damaging property but hurting nobody.", "injured", True),
+    ("Police said no one was killed in the attack on the pipeline.", "killed", True),
+    ("The blast caused no casualties, the army said.", "killed", True),
+    ("The only person killed was the female bomber, officials said.", "killed", True),
+    # counter-examples: "no one" and "nobody" of other things, and the toll of a few
+    ("No one has claimed responsibility for the attack.", "killed", False),
+    ("Nobody was arrested after the shooting.", "killed", False),
+    ("No one was killed, but four guards were wounded.", "injured", False),
+    ("Police said no casualty figures were available yet.", "killed", False),
+])
+def test_a_sentence_that_says_nobody_was_killed_or_hurt(sentence, kind, says):
+    from incidentwatch.extract.casualties import says_none
+    assert bool(says_none(sentence, kind)) is says
+
+
+@pytest.mark.parametrize("sentence, kind, tells", [
+    ("The bomb injured eight people near the mosque.", "injured", True),
+    ("The death toll is expected to rise.", "killed", True),
+    ("The deadly blast shook the city centre.", "killed", True),
+    # counter-examples: attack words without a death, or without an injury
+    ("Militants kidnapped 14 border guards before dawn.", "killed", False),
+    ("The bomb destroyed three cars outside the bank.", "injured", False),
+])
+def test_a_sentence_that_tells_of_a_death_or_an_injury_at_all(sentence, kind, tells):
+    from incidentwatch.extract.casualties import tells_of
+    assert tells_of(sentence, kind) is tells
+
+
+def _fused(text: str, published=None):
+    import datetime as dt
+
+    from incidentwatch.extract.nlp import load_nlp
+    from incidentwatch.extract.pipeline import extract_article
+    from incidentwatch.fuse import fuse
+    from incidentwatch.model import Article
+    a = Article(id="a1", text=text, title=text.split("\n")[0], published=published or dt.date(2024, 6, 25))
+    [inc] = fuse([m for m in extract_article(a, load_nlp()(text)) if m.role == "reported"])
+    return inc
+
+
+def test_a_report_that_says_nobody_was_hurt_gives_a_toll_of_0_with_its_rule_and_evidence():
+    text = ("Car bomb hits bank in Athens\nA car bomb exploded outside a bank building in Athens "
+            "before dawn on Thursday, damaging property but hurting nobody, police said. Militants had phoned a "
+            "warning to a newspaper.")
+    inc = _fused(text)
+    assert (inc.killed.best, inc.injured.best) == (0, 0)
+    assert inc.derived["killed"].startswith("0: a report says nobody was killed")
+    assert any(e.field == "killed" and "hurting nobody" in text[e.start:e.end] for e in inc.evidence)
+
+
+def test_a_report_that_tells_of_no_death_gives_0_killed_and_one_with_a_toll_keeps_it():
+    inc = _fused("Militants kidnap 14 border guards\nMilitants kidnapped 14 border guards near the frontier "
+                 "in Sistan and Baluchestan province on Tuesday, officials said.")
+    assert inc.killed.best == 0 and inc.derived["killed"] == "0: none of 1 report(s) tells of a death"
+    # counter-examples: a toll the report gives is its own, and "casualties not known" is not a 0
+    inc = _fused("Bomb kills two in Quetta\nA bomb exploded near a police van in Quetta on Monday, killing 2 "
+                 "people and wounding 5, police said.")
+    assert (inc.killed.best, inc.derived) == (2, {})
+    inc = _fused("Bomb explodes in Quetta market\nA bomb exploded in a crowded market in Quetta on Monday, "
+                 "police said. There was no immediate word on casualties.")
+    assert inc.killed.best is None and "killed" not in inc.derived

@@ -308,7 +308,9 @@ def show(incident_id: str, db: Optional[str] = DbOption):
     for key in ("attack_types", "target_types", "weapon_types", "perpetrators", "claimed_by"):
         out.print(f"  {key:14s} {escape(', '.join(inc.get(key) or []) or '–')}", highlight=False)
     for key in ("killed", "killed_perpetrators", "injured"):
-        out.print(f"  {key:14s} {_figure(inc.get(key))}", highlight=False)
+        rule = (inc.get("derived") or {}).get(key)
+        out.print(f"  {key:14s} {_figure(inc.get(key))}" + (f"  (derived: {escape(rule)})" if rule else ""),
+                  highlight=False)
     if inc.get("claims"):
         out.print("  responsibility:")
         for c in inc["claims"]:

@@ -161,6 +161,9 @@ class Mention:
     url: str | None = None
     # how likely the article tells an attack as news (extract.occurrence); None when no model decided
     occurrence: float | None = None
+    # how the report speaks of deaths and injuries where it gives no figure: {"killed": "none"} when it says
+    # nobody died, "unmentioned" when none of its sentences about the attack tells of a death
+    no_figure: dict[str, str] = field(default_factory=dict)
 
     @property
     def claimed_by(self) -> list[str]:
@@ -245,6 +248,8 @@ class Incident:
     # how likely this is a real attack, told right (fuse.confidence), and the evidence it was drawn from
     confidence: float | None = None
     confidence_basis: dict[str, float] = field(default_factory=dict)
+    # figures no source gave, and the rule each was derived by ({"killed": "..."}), for the dossier and export
+    derived: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The export contract (one JSON object per incident)."""
@@ -279,4 +284,5 @@ class Incident:
             "background_only": self.background_only,
             "confidence": self.confidence,
             "confidence_basis": self.confidence_basis,
+            "derived": self.derived,
         }

@@ -14,7 +14,7 @@ CSV_COLUMNS = [
     ("weapon_types", "weapon_types"), ("gname", None), ("perpetrators", "perpetrators"), ("claimed", None),
     ("claimed_by", "claimed_by"), ("nkill", None), ("nkill_min", None), ("nkill_max", None), ("nkillter", None),
     ("nwound", None), ("nwound_min", None), ("nwound_max", None), ("nsources", None), ("source_ids", None),
-    ("source_urls", None),
+    ("source_urls", None), ("derived", None),
 ]
 
 
@@ -42,6 +42,8 @@ def _csv_row(inc: dict) -> dict:
         "nsources": len(inc.get("sources") or []),
         "source_ids": "; ".join(s["article_id"] for s in inc.get("sources") or []),
         "source_urls": "; ".join(s.get("url") or "" for s in inc.get("sources") or []),
+        # figures no source gave (a 0 where no report tells of a death), with their rule
+        "derived": "; ".join(f"{k}: {v}" for k, v in (inc.get("derived") or {}).items()),
     })
     return {k: ("" if v is None else v) for k, v in row.items()}
 

@@ -93,6 +93,21 @@ def _cumulative() -> re.Pattern:
     return re.compile("|".join([phrase_pattern(cues["cues"]).pattern] + cues.get("patterns", [])), re.I)
 
 
+@functools.cache
+def _said(table: str, kind: str) -> re.Pattern:
+    return re.compile("|".join(load_toml("lang/en/casualties.toml")[table][kind]), re.I)
+
+
+def says_none(sentence: str, kind: str = "killed") -> re.Match | None:
+    """Where the sentence says nobody was killed ("killed") or hurt ("injured"), if it does."""
+    return _said("none", kind).search(sentence)
+
+
+def tells_of(sentence: str, kind: str = "killed") -> bool:
+    """Does the sentence speak of a death ("killed") or an injury ("injured") at all?"""
+    return bool(_said("mentions", kind).search(sentence))
+
+
 def is_cumulative(sentence: str) -> bool:
     """Does the sentence give a total over many attacks or a span of time, not one attack's toll?"""
     return bool(_AGGREGATE.search(sentence) or _cumulative().search(sentence))

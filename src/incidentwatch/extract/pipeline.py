@@ -21,7 +21,7 @@ from itertools import islice
 from typing import Iterable, Iterator
 
 from ..model import Article, Claim, Evidence, Figure, Mention
-from .casualties import combine
+from .casualties import combine, is_cumulative, says_none, tells_of
 from .claims import NO_EVIDENCE, UNVERIFIED, best_supported
 from .dates import DateRef
 from .gazetteer import gazetteer
@@ -32,7 +32,7 @@ from .relevance import could_report_attack
 from .sentences import Sentence, analyse
 from .what import categories
 from .when import about_earlier, date_refs, in_aside, incident_date, is_background
-from .where import aside, choose_place
+from .where import aside, choose_place, recalls_earlier
 
 
 _HEADLINE_MAX = 200
@@ -119,6 +119,9 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
     m.coordinated = any(_COORDINATED.search(s.text) for s in attack_sents)
     m.killed = combine(figs["killed"])
     m.injured = combine(figs["injured"])
+    if role == "reported":
+        m.no_figure, said = _no_figure(sents, m, figs, article.id)
+        ev.extend(said)
     m.killed_perpetrators = combine(figs["killed_perpetrators"])
     recent: list[list[Claim]] = []
     for s in sents:
@@ -137,6 +140,26 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
     m.perpetrators = best_supported(m.claims)
     m.evidence = ev
     return m
+
+
+def _no_figure(sents: list[Sentence], m: Mention, figs: dict, article_id: str) -> tuple[dict[str, str], list[Evidence]]:
+    """For each of killed and injured without a figure: "none" if a sentence says nobody was (that sentence
+    is its evidence), "unmentioned" if no sentence about this attack (not a recalled one, not a running
+    total) speaks of one at all."""
+    out, ev = {}, []
+    own = [s for s in sents if not is_cumulative(s.text) and not recalls_earlier(s) and
+           not any(about_earlier(r.start, s, m.date) for r in s.dates)]
+    for kind in ("killed", "injured"):
+        if figs[kind]:
+            continue
+        said = next(((s, hit) for s in own if (hit := says_none(s.text, kind))), None)
+        if said:
+            s, hit = said
+            out[kind] = "none"
+            ev.append(Evidence(kind, article_id, s.start + hit.start(), s.start + hit.end(), s.text))
+        elif not any(tells_of(s.text, kind) for s in own):
+            out[kind] = "unmentioned"
+    return out, ev
 
 
 def extract_article(article: Article, doc=None) -> list[Mention]:

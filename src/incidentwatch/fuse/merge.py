@@ -236,6 +236,7 @@ def merge(mentions: list[Mention], policy: dict | None = None) -> Incident:
         c = _conflict(field, [(getattr(m, field).best, m) for m in reported])
         if c:
             conflicts[field] = c
+    inc.derived = _derived_zeros(inc, reported)
     for field in ("date", "city", "country"):
         c = _conflict(field, [(_value(m, field), m) for m in reported])
         if c:
@@ -249,6 +250,27 @@ def merge(mentions: list[Mention], policy: dict | None = None) -> Incident:
     inc.evidence = [e for m in ms for e in m.evidence]
     assess(inc, ms)
     return inc
+
+
+def _derived_zeros(inc: Incident, reported: list[Mention]) -> dict[str, str]:
+    """A toll of 0 where no report gives a figure, as GTD codes it, labelled with its rule: a report that
+    says nobody was killed (hurt), or reports none of which speaks of a death (an injury) at all.  A later
+    report's figure replaces it, as it is never a source's value."""
+    derived = {}
+    for field in ("killed", "injured"):
+        if getattr(inc, field).known or not reported:
+            continue
+        said = [m for m in reported if m.no_figure.get(field) == "none"]
+        if said:
+            rule = f"0: a report says nobody was {'killed' if field == 'killed' else 'hurt'} ({said[0].article_id})"
+        elif all(m.no_figure.get(field) for m in reported):
+            rule = (f"0: none of {len(reported)} report(s) tells of "
+                    f"{'a death' if field == 'killed' else 'an injury'}")
+        else:
+            continue
+        setattr(inc, field, Figure(0, 0, 0))
+        derived[field] = rule
+    return derived
 
 
 def _most_specific(key: tuple, mentions: list[Mention]) -> tuple:
