@@ -80,3 +80,39 @@ def test_an_attributed_doer_is_a_perpetrator_of_the_reported_attack():
     assert m.perpetrators == ["Shining Path"]
     [c] = [c for c in m.claims if c.actor == "Shining Path"]
     assert text[c.evidence.start:c.evidence.end] == "Shining Path"
+
+
+def test_a_group_named_to_describe_another_is_not_the_doer(read):
+    """"ISIS-linked rebels", "a group linked to al-Qaida": the describing name is not the actor."""
+    assert read("ISIS-linked rebels killed 41 people at a school on Friday.") == []
+    # counter-example: the same group, doing it
+    assert read("ISIS fighters killed 41 people at a school on Friday.")[0][0] == "Islamic State"
+
+
+def test_a_claim_goes_to_the_claimant_not_to_the_group_that_describes_it():
+    from incidentwatch.extract.claims import statements
+    [c] = [c for c in statements("Iranian media later reported that Jaish al-Adl, a group linked to al-Qaida, "
+                                 "had claimed the attack.", 0, "a1") if c.status == "claimed"]
+    assert c.actor == "Jaish al-Adl"
+    # counter-example: the group itself claiming
+    [c] = [c for c in statements("Al-Qaida claimed the attack on Tuesday.", 0, "a1") if c.status == "claimed"]
+    assert c.actor == "al-Qaeda"
+
+
+@pytest.mark.parametrize("text, types", [
+    # a kidnapping's hostages are the kidnapped
+    ("Gunmen kidnap four tourists\nGunmen kidnapped four tourists from a resort on Monday and are holding the "
+     "hostages on a boat, police said.", ["Hostage Taking (Kidnapping)"]),
+    # counter-example: hostages held at the scene under siege are a barricade incident as well
+    ("Gunmen seize hotel\nGunmen stormed a hotel on Monday and kidnapped guests, then held the hostages inside "
+     "during a siege that lasted nine hours, police said.",
+     ["Hostage Taking (Barricade Incident)", "Hostage Taking (Kidnapping)"]),
+])
+def test_a_kidnapping_s_hostages_are_no_barricade_incident_unless_held_at_the_scene(text, types):
+    import datetime as dt
+
+    from incidentwatch.extract.pipeline import extract_article
+    from incidentwatch.model import Article
+    a = Article(id="h", text=text, title=text.split("\n")[0], published=dt.date(2024, 6, 25))
+    [m] = [m for m in extract_article(a, load_nlp()(text)) if m.role == "reported"]
+    assert [t for t in m.attack_types if t.startswith("Hostage")] == types

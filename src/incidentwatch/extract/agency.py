@@ -30,6 +30,19 @@ def _cues(lang: str = "en") -> dict:
             "hedges": re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, data["hedges"]["words"])), re.I)}
 
 
+@functools.cache
+def _described() -> tuple[re.Pattern, re.Pattern]:
+    d = load_toml("lang/en/agency.toml")["described"]
+    return re.compile("|".join(d["before"]), re.I), re.compile("|".join(d["after"]), re.I)
+
+
+def describes(sentence: str, start: int, end: int) -> bool:
+    """Is the group named at sentence[start:end] only to describe another ("a group linked to al-Qaida",
+    "ISIS-linked rebels")?"""
+    before, after = _described()
+    return bool(before.search(sentence[max(0, start - 40):start]) or after.match(sentence[end:end + 15]))
+
+
 def _is_state_body(name: str) -> bool:
     """"the Pakistan Army", "Nigerian security forces": named after a country, a state's."""
     gz = gazetteer()
@@ -110,7 +123,8 @@ def candidates(sentence: str, names: list[tuple[int, int, str]], taken: list[tup
     heads = _cues()["heads"]
     others = [(a, b, n, u) for a, b, n, u in others
               if (set(fold(n).split()) | set(fold(sentence[b:b + 20]).split()[:1])) & heads]
-    return [c for c in known + others if not any(x < c[1] and c[0] < y for x, y in taken)]
+    return [c for c in known + others if not any(x < c[1] and c[0] < y for x, y in taken)
+            and not describes(sentence, c[0], c[1])]
 
 
 def doers(sentence: str, offset: int, article_id: str, names: list[tuple[int, int, str]],

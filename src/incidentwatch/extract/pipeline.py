@@ -30,7 +30,7 @@ from .people import attackers
 from .occurrence import decide as decide_occurrence
 from .relevance import could_report_attack
 from .sentences import Sentence, analyse
-from .what import categories
+from .what import categories, hostages_held
 from .when import about_earlier, date_refs, in_aside, incident_date, is_background
 from .where import aside, choose_place, recalls_earlier
 
@@ -95,6 +95,8 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
     for section, attr, near in (("attack_types", "attack_types", False), ("target_types", "target_types", True),
                                 ("weapon_types", "weapon_types", False)):
         cats = categories(section, attack_sents, article, near_triggers=near)
+        if section == "attack_types":
+            cats = hostages_held(cats, attack_sents)
         setattr(m, attr, sorted(cats))
         ev.extend(cats.values())
     figs: dict[str, list[Figure]] = defaultdict(list)

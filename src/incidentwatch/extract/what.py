@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import Article, Evidence
-from .lexicon import matcher
+from .lexicon import matcher, pattern
 from .sentences import Sentence, event_spans
 
 
@@ -67,3 +67,15 @@ def categories(section: str, sents: list[Sentence], article: Article, near_trigg
 
 
 # "MOSCOW (AP) —", "Moscow (AFP) –", "Kerman, Iran -": where the reporter files from
+
+
+_BARRICADE, _KIDNAPPING = "Hostage Taking (Barricade Incident)", "Hostage Taking (Kidnapping)"
+
+
+def hostages_held(found: dict[str, Evidence], sents: list[Sentence]) -> dict[str, Evidence]:
+    """A kidnapping's hostages are no barricade incident unless a sentence says they were held at the scene
+    (data/lexicon.toml [hostages])."""
+    if _BARRICADE in found and _KIDNAPPING in found and \
+            not any(pattern("hostages", "held_at_the_scene").search(s.text) for s in sents):
+        found = {k: v for k, v in found.items() if k != _BARRICADE}
+    return found
