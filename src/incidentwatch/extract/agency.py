@@ -17,7 +17,7 @@ from ..model import Claim, Evidence
 from .actors import find_groups
 from .casualties import is_cumulative
 from .gazetteer import fold, gazetteer
-from .lexicon import load_toml
+from .lexicon import load_toml, pattern
 from .nlp import lemma, parse_sentence
 
 
@@ -123,8 +123,15 @@ def candidates(sentence: str, names: list[tuple[int, int, str]], taken: list[tup
     heads = _cues()["heads"]
     others = [(a, b, n, u) for a, b, n, u in others
               if (set(fold(n).split()) | set(fold(sentence[b:b + 20]).split()[:1])) & heads]
+    # the doer stands close to its attack word ("Boko Haram fighters stormed", "set off by the CPI (Maoist)"):
+    # a name further from every attack word is not worth a parse
+    words = [(m.start(), m.end()) for key in ("strong", "weak") for m in pattern("triggers", key).finditer(sentence)]
     return [c for c in known + others if not any(x < c[1] and c[0] < y for x, y in taken)
+            and any(a - NEAR <= c[1] and c[0] <= b + NEAR for a, b in words)
             and not describes(sentence, c[0], c[1])]
+
+
+NEAR = 60  # characters between a doer's name and its attack word, at most
 
 
 def doers(sentence: str, offset: int, article_id: str, names: list[tuple[int, int, str]],
