@@ -1,7 +1,7 @@
 """Who a report says carried out the attack, read from the sentence's grammar.
 
-Wire copy rarely says "X claimed responsibility"; it says "Shining Path guerrillas killed 18 people", "Rebels of
-the Allied Democratic Forces attacked a school", "a Maoist blast", "an attack by suspected Boko Haram
+Wire copy rarely says "X claimed responsibility"; it says "rebels of the X Front killed nine villagers", "Fighters of
+the X Front attacked a school", "a Maoist blast", "an attack by suspected Boko Haram
 insurgents".  A group named so is the doer of the attack: the active subject of an attack verb (or the noun it
 qualifies is), the agent after "by", or the qualifier of an attack noun.  A name beside attack words in any
 other role (the object killed, the passive subject, "an attack on" it) is not.  Each finding is a statement of
@@ -78,7 +78,7 @@ def _is_doer(head) -> bool:
     if lemma(head) in cues["nouns"]:
         return True  # "Maoist blast", "the ADF attack"
     if head.dep_ == "nsubj" and lemma(head.head) in cues["verbs"]:
-        return True  # "Shining Path guerrillas killed ..."
+        return True  # "X Front rebels killed ..."
     if head.dep_ == "pobj" and head.head.lower_ == "by":
         by = head.head
         if by.dep_ == "agent" or by.head.tag_ == "VBN" and lemma(by.head) in cues["verbs"]:
@@ -96,7 +96,7 @@ _AUX = {"have", "has", "had", "reportedly", "allegedly", "also", "then", "later"
 
 def _verb_follows(span, end: int) -> bool:
     """The surface order, where the parse goes wrong: the name (and its head word) right before an active
-    attack verb, "Shining Path guerrillas killed", "Boko Haram had stormed"."""
+    attack verb, "X Front rebels killed", "the group had stormed"."""
     cues = _cues()
     after = [t for t in span if t.idx >= end]
     i = 0

@@ -206,7 +206,7 @@ def statements(sentence: str, offset: int, article_id: str, span=None,
     out: list[Claim] = []
     actors = [(g.group, g.start - offset, g.end - offset) for g in find_groups(sentence, offset)]
     actors += _find("state", sentence)
-    # "Jaish al-Adl, a group linked to al-Qaida, claimed the attack": the describing name is no actor
+    # "the X Front, a group linked to al-Qaida, claimed the attack": the describing name is no actor
     actors = [a for a in actors if not describes(sentence, a[1], a[2])]
     if not actors:
         return _unlisted_claims(sentence, offset, article_id, names or [], [])

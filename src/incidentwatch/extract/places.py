@@ -92,7 +92,7 @@ _DOUBTFUL = {"ORG", "FAC", "SCAN"}
 
 def _context(mentions: list[PlaceMention]) -> tuple[Counter, Counter, dict[str, tuple[Counter, Counter]]]:
     """The countries and regions the article's names vouch for, and each name's own share of them (a name
-    must not vouch for itself: "Solhan village" in a report from Burkina Faso does not make Turkey named)."""
+    must not vouch for itself: a village named in a report from Mali does not make the country of its foreign namesake named)."""
     countries: Counter = Counter()
     regions: Counter = Counter()
     own: dict[str, tuple[Counter, Counter]] = {}
@@ -220,8 +220,8 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None, text: str
         if best.kind == "city" and not countries.get(best.cc) and (
                 best.population < 5000 or (countries and best.population < 20_000)):
             # a small namesake in a country the article never names is not worth the risk, the less so when
-            # the article names other countries ("Solhan village" in a report from Burkina Faso is not
-            # Solhan, Turkey)
+            # the article names other countries (a village in a report from Mali is not its namesake
+            # abroad)
             continue
         m.place = best
     return mentions

@@ -86,7 +86,7 @@ def _caption_marks() -> re.Pattern:
 
 
 def caption_lines(text: str) -> list[tuple[int, int]]:
-    """Where the text's photo captions and credits are ("Flowers outside the embassy in Paris ... (c) AFP"):
+    """Where the text's photo captions and credits are ("Mourners outside an embassy abroad ... (c) AFP"):
     the lines with a mark of data/lang/en/places.toml [captions], as (start, end) offsets."""
     out = set()
     for m in _caption_marks().finditer(text):
@@ -133,7 +133,7 @@ def analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
     for s, n in zip(out, names):
         s.claims = statements(s.text, s.start, article.id, names=n)
         if s.strong or s.weak:
-            # who the sentence says did it ("Shining Path guerrillas killed 18"), beside what anyone claims
+            # who the sentence says did it ("X Front rebels killed nine villagers"), beside what anyone claims
             said = {c.actor for c in s.claims}
             s.claims += [c for c in doers(s.text, s.start, article.id, n,
                                           taken=[(c.evidence.start - s.start, c.evidence.end - s.start)
