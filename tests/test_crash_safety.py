@@ -20,7 +20,7 @@ instead, so that it lands in the fusion that closes the ingest (or just after it
 with one process (5 kills) and once with `--workers 2` (3 kills).
 
 The whole module does three complete ingests' worth of work (about 12 s each on a 2-core machine) plus
-the start-up of each of the 11 runs (about 6 s: the spaCy model and the gazetteer): some 2 to 2.5 minutes.
+the start-up of each of the 11 runs (a few seconds: the spaCy models and the occurrence model): some 2 to 2.5 minutes.
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from incidentwatch.extract.gazetteer import gazetteer
+from incidentwatch.extract.gazetteer import Gazetteer, Place, _write_index, gazetteer, translit_key
 from incidentwatch.extract.nlp import load_nlp
 from incidentwatch.extract.places import find_place_mentions, resolve
 
@@ -53,6 +53,41 @@ def test_gazetteer_holds_the_place(gz, name, kind, country, admin1):
 def test_ambiguous_names_have_several_candidates(gz):
     assert {p.country for p in gz.lookup("Derbent")} >= {"Russia", "Turkey"}
     assert {p.country for p in gz.lookup("Kerman")} >= {"Iran", "United States"}
+
+
+def test_the_index_file_gives_back_names_in_the_order_they_were_listed(tmp_path):
+    """The index is an SQLite file read as asked: a name's places come back most populous first (the
+    order they were written in), one object per place, spelling skeletons and names of about a length
+    only for towns, and the small tables whole."""
+    big = Place("city", "Upper Town", "Utopia", "UT", "North", 1.0, 2.0, 50_000)
+    small = Place("city", "Lower Town", "Utopia", "UT", "South", 1.5, 2.5, 900)
+    north = Place("admin1", "North", "Utopia", "UT", "North", 1.0, 2.0, 50_000)
+    country = Place("country", "Utopia", "Utopia", "UT", population=1_000_000)
+    path = tmp_path / "index.sqlite"
+    _write_index(path, {"town": [big, small], "upper town": [big], "north": [north]}, {"utopia": country},
+                 {"utopian": "Utopia"}, {("UT", "01"): "North"})
+    index = Gazetteer(path)
+    assert index.lookup("Town") == [big, small]
+    assert index.lookup("Upper Town")[0] is index.lookup("TOWN")[0]
+    assert index.lookup("Utopia") == [country] and index.adjectives == {"utopian": "Utopia"}
+    assert index.admin1_names == {("UT", "01"): "North"}
+    assert index.cities_by_skeleton(translit_key("Upper Town")) == (big,)
+    assert index.cities_by_skeleton(translit_key("North")) == ()  # a region is no town
+    assert index.cities_of_length("UT", 3, 6) == (("town", big), ("town", small))
+    assert [k for k, _ in index.cities_of_length("UT", 3, 12)] == ["town", "town", "upper town"]
+
+
+def test_a_forked_worker_reads_the_index_on_a_connection_of_its_own(gz):
+    """Extraction workers fork after the index is open; an SQLite connection must not cross a fork."""
+    import multiprocessing
+
+    gz.lookup("Derbent")
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_countries_of, ("Kerman",)) >= {"Iran", "United States"}
+
+
+def _countries_of(name: str) -> set[str]:
+    return {p.country for p in gazetteer().lookup(name)}
 
 
 # --- ambiguous names resolved by context -----------------------------------------------------------------------

