@@ -24,9 +24,6 @@ _SPEAKERS = re.compile(
 
 
 TARGET_AFTER, TARGET_BEFORE = 70, 30
-# categories whose words often name the responders or the speakers, not the victims: these count only
-# when the words are what the attack hit ("attack on a police post", "two officers were killed")
-
 
 # categories whose words often name the responders or the speakers, not the victims: these count only
 # when the words are what the attack hit ("attack on a police post", "two officers were killed")
@@ -64,9 +61,6 @@ def categories(section: str, sents: list[Sentence], article: Article, near_trigg
                 continue
             found.setdefault(cat, Evidence(section, article.id, s.start + a, s.start + b, s.text))
     return found
-
-
-# "MOSCOW (AP) —", "Moscow (AFP) –", "Kerman, Iran -": where the reporter files from
 
 
 _BARRICADE, _KIDNAPPING = "Hostage Taking (Barricade Incident)", "Hostage Taking (Kidnapping)"
