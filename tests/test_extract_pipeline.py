@@ -424,3 +424,36 @@ def test_a_province_in_a_group_s_name_is_not_a_place(extract):
             "Kabul, Afghanistan, on Thursday. The Islamic State in Khorasan Province claimed the attack.")
     [m] = [m for m in extract(article("group-place", text)) if m.role == "reported"]
     assert (m.city, m.country) == ("Kabul", "Afghanistan")
+
+
+# --- a roundup: another attack told after the article's own -------------------------------------------------
+
+ROUNDUP = ("Gunmen kill three policemen at checkpoint in Quetta\n\n"
+           "Gunmen opened fire on a police checkpoint in Quetta, Pakistan, on Monday, killing three officers and "
+           "wounding two, police said. The attackers fled on motorcycles.\n\n"
+           "Separately, a roadside bomb killed two soldiers near Bannu on Sunday, the army said. "
+           "The soldiers were on a foot patrol.\n\n"
+           "Police in Quetta said they had opened an investigation into the checkpoint attack.")
+
+
+def test_a_roundup_s_other_attack_is_an_incident_of_its_own(extract):
+    """'Separately, a roadside bomb killed two soldiers near Bannu on Sunday': its own day and town, its own
+    toll, and the paragraph's next sentence with it; the article's own attack keeps its figures."""
+    reported = {m.city: m for m in extract(article("roundup", ROUNDUP)) if m.role == "reported"}
+    assert set(reported) == {"Quetta", "Bannu"}
+    assert reported["Quetta"].date == dt.date(2024, 6, 24) and reported["Quetta"].killed.best == 3
+    other = reported["Bannu"]
+    assert other.date == dt.date(2024, 6, 23) and other.killed.best == 2 and other.injured.best is None
+    assert "Military" in other.target_types and "Police" not in other.target_types
+
+
+@pytest.mark.parametrize("sentence", [
+    "Separately, police said the death toll had risen to five.",  # the same attack: no attack told
+    "Separately, the interior minister visited the wounded in hospital on Sunday.",  # no attack word
+    "In another blow to the government, the finance minister resigned on Sunday.",  # the opener only
+    "Separately, gunmen also fired on a second police post in Quetta on Monday, killing one officer.",  # own day, own town
+])
+def test_what_follows_separately_stays_with_the_article_s_attack_unless_it_tells_another(extract, sentence):
+    text = ("Gunmen opened fire on a police checkpoint in Quetta, Pakistan, on Monday, killing three officers, "
+            "police said. The attackers fled on motorcycles.\n\n" + sentence)
+    assert [m.city for m in extract(article("not-another", text)) if m.role == "reported"] == ["Quetta"]

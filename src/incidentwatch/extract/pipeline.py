@@ -12,6 +12,7 @@ says it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import signal
@@ -25,6 +26,7 @@ from .casualties import combine, is_cumulative, says_none, tells_of
 from .claims import NO_EVIDENCE, UNVERIFIED, best_supported
 from .dates import DateRef
 from .gazetteer import gazetteer
+from .lexicon import load_toml, phrase_pattern
 from .nlp import load_nlp, load_parser
 from .people import attackers
 from .occurrence import decide as decide_occurrence
@@ -55,6 +57,28 @@ _COORDINATED = re.compile(r"\b(?:coordinated|simultaneous|near-simultaneous|seri
                           r"bombings|blasts|shootings)|twin (?:attacks|bombings|blasts|explosions)|in two cities|in both "
                           r"cities|across (?:two|three|several) cities|(?:multiple|several) (?:attacks|locations|sites|targets))\b",
                           re.I)
+
+
+@functools.cache
+def _separate_opener() -> re.Pattern:
+    """The start of a sentence that tells another attack (data/lang/en/occurrence.toml [separate])."""
+    words = phrase_pattern(load_toml("lang/en/occurrence.toml")["separate"]["opens"]).pattern
+    return re.compile(r"^\W*(?:%s)\b" % words, re.I)
+
+
+def _tells_another(s: Sentence, main_date: dt.date | None, main_places: set[str]) -> bool:
+    """Whether a sentence opened as another attack's ("Separately, ...") tells one at a day or a place that
+    is not the article's own: an attack word with a figure or a strong word, and a date other than the main
+    one or a place the main sentences never name."""
+    if not _separate_opener().match(s.text) or not s.attack or not (s.casualties or s.strong):
+        return False
+    days = {r.date for r in s.dates if r.date and r.precision == "day"}
+    places = _cities(s)
+    return bool(days and main_date not in days) or bool(places and not places & main_places)
+
+
+def _cities(s: Sentence) -> set[str]:
+    return {p.place.name for p in s.places if p.place is not None and p.place.kind == "city" and not p.weak}
 
 
 def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence], date_ref: DateRef | None,
@@ -182,6 +206,8 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     main_date = ref.date if ref else article.published
     main: list[Sentence] = []
     background: dict[tuple, list[tuple[Sentence, DateRef]]] = defaultdict(list)
+    others: list[list[Sentence]] = []  # the sentences of each other attack a roundup tells
+    main_places: set[str] = set()
     previous: tuple | None = None  # the background incident the last sentence told of
     run: list[tuple] = []  # background incidents told of by the sentences just before
     for i, s in enumerate(sents):
@@ -206,8 +232,14 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
         elif previous and not near and _CONTINUES.match(s.text) and \
                 "\n\n" not in article.text[sents[i - 1].end:s.start]:
             background[previous[0]].append((s, previous[1]))  # "Two days later the siege ended ..."
+        elif _tells_another(s, main_date, main_places):
+            others.append([s])  # "Separately, gunmen shot dead two policemen in Peshawar on Sunday."
+            previous = None
+        elif others and others[-1][-1] is sents[i - 1] and "\n\n" not in article.text[sents[i - 1].end:s.start]:
+            others[-1].append(s)  # the rest of its paragraph goes on telling it
         else:
             main.append(s)
+            main_places.update(_cities(s))
             previous = None
             if s.attack:
                 run = []
@@ -219,6 +251,10 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     else:
         mentions.append(_build_mention(article, f"{article.id}#0", "reported", main, ref, ref_sent,
                                        article.published, title_end))
+    for group in others:
+        own = next((r for r in group[0].dates if r.date and not in_aside(r, group[0])), None)
+        mentions.append(_build_mention(article, f"{article.id}#{len(mentions)}", "reported", group, own, group[0],
+                                       article.published, 0))
     for key, items in sorted(background.items()):
         bs = [s for s, _ in items]
         r = min((r for _, r in items), key=lambda r: {"day": 0, "week": 1, "month": 2, "year": 3}[r.precision])
