@@ -457,3 +457,17 @@ def test_what_follows_separately_stays_with_the_article_s_attack_unless_it_tells
     text = ("Gunmen opened fire on a police checkpoint in Quetta, Pakistan, on Monday, killing three officers, "
             "police said. The attackers fled on motorcycles.\n\n" + sentence)
     assert [m.city for m in extract(article("not-another", text)) if m.role == "reported"] == ["Quetta"]
+
+
+@pytest.mark.parametrize("sentence, killed", [
+    # an older attack the group is known for: its toll is not this attack's
+    ("The group has previously claimed two bombings in the capital that killed dozens.", None),
+    ("The rebels had previously attacked a convoy in the same valley, killing 11 soldiers.", None),
+    # counter-example: a new group's first claim tells this attack's toll
+    ("A previously unknown group claimed the bombing, which killed four people.", 4),
+])
+def test_a_toll_the_article_gives_of_an_attack_done_before_is_not_this_one_s(extract, sentence, killed):
+    text = ("Bomb hits police van in Mardan\n\nA bomb exploded beside a police van in Mardan, Pakistan, on "
+            "Monday, wounding six officers, police said.\n\n" + sentence)
+    (m,) = [m for m in extract(article("previously", text)) if m.role == "reported"]
+    assert m.killed.best == killed and m.injured.best == 6

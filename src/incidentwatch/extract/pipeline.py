@@ -126,8 +126,10 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
     figs: dict[str, list[Figure]] = defaultdict(list)
     for s in sents:
         official = bool(_OFFICIAL.search(s.text))
+        # a reported attack's toll is not one a sentence gives of an older attack it recalls
+        recalled = role == "reported" and recalls_earlier(s)
         for c in s.casualties:
-            if role == "reported" and about_earlier(c.start, s, m.date):
+            if recalled or (role == "reported" and about_earlier(c.start, s, m.date)):
                 continue
             m.figures.append({"kind": c.kind, **c.figure.to_dict(), "speculative": c.speculative,
                               "official": official, "start": c.start, "end": c.end})
