@@ -116,3 +116,26 @@ def test_a_kidnapping_s_hostages_are_no_barricade_incident_unless_held_at_the_sc
     a = Article(id="h", text=text, title=text.split("\n")[0], published=dt.date(2024, 6, 25))
     [m] = [m for m in extract_article(a, load_nlp()(text)) if m.role == "reported"]
     assert [t for t in m.attack_types if t.startswith("Hostage")] == types
+
+
+# --- claims read from the grammar ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, group", [
+    # the subject of "claim" with an attack for its object, however the object is qualified
+    ("Jund al-Khilafah had claimed the Atyrau bombings in a statement, a monitor said.", "Jund al-Khilafah"),
+    ("The Baloch Liberation Army claimed Monday's bombing of the railway line.", "Baloch Liberation Army"),
+    # the agent of a claim noun
+    ("An unverified claim by the New IRA that it shot the detective is being examined by police.", "New IRA"),
+])
+def test_a_group_that_claims_the_attack_in_the_grammar_is_a_claimant(read, text, group):
+    assert (group, "claimed", None, False) in read(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Jund al-Khilafah did not claim the Atyrau bombings, a monitor said.",  # negated
+    "The New IRA claimed that the police had lied about the shooting.",  # no attack for an object
+    "Police see parallels with earlier attacks claimed by Revolutionary Struggle.",  # a participle: other attacks
+    "There has been no claim by any group for the bombing.",  # no claimant at all
+])
+def test_a_claim_word_beside_a_group_is_no_claim_of_this_attack_otherwise(read, text):
+    assert not [r for r in read(text) if r[1] == "claimed"]

@@ -1,4 +1,4 @@
-"""Who a report says carried out the attack, read from the sentence's grammar.
+"""Who a report says carried out or claimed the attack, read from the sentence's grammar.
 
 Wire copy rarely says "X claimed responsibility"; it says "rebels of the X Front killed nine villagers", "Fighters of
 the X Front attacked a school", "a Maoist blast", "an attack by suspected Boko Haram
@@ -25,7 +25,8 @@ from .nlp import lemma, parse_sentence
 def _cues(lang: str = "en") -> dict:
     data = load_toml(f"lang/{lang}/agency.toml")
     return {"verbs": set(data["verbs"]["lemmas"]), "nouns": set(data["nouns"]["lemmas"]),
-            "heads": set(data["unlisted"]["heads"]),
+            "heads": set(data["unlisted"]["heads"]), "claim_verbs": set(data["claims"]["verbs"]),
+            "claim_nouns": set(data["claims"]["nouns"]), "claimed": set(data["claims"]["objects"]),
             "not_groups": re.compile(r"\b(?:%s)" % "|".join(map(re.escape, data["unlisted"]["not_groups"])), re.I),
             "hedges": re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, data["hedges"]["words"])), re.I)}
 
@@ -91,6 +92,24 @@ def _is_doer(head) -> bool:
     return False
 
 
+def _claims(head) -> bool:
+    """Does the phrase whose head is `head` claim the attack, in the sentence's grammar?  The active subject
+    of "claim" whose object is an attack or responsibility, however that object is qualified ("Jund
+    al-Khilafah had claimed the Atyrau bombings"), or the agent of a claim ("an unverified claim by the
+    New IRA"); never under a negation ("X did not claim the attack")."""
+    cues = _cues()
+    verb = head.head
+    if head.dep_ == "nsubj" and lemma(verb) in cues["claim_verbs"]:
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+        return any(lemma(o) in cues["nouns"] | cues["claimed"] for o in objects) and \
+            not any(c.dep_ == "neg" for c in verb.children)
+    claim = head.head.head
+    if head.dep_ == "pobj" and head.head.lower_ == "by" and claim.pos_ == "NOUN" and lemma(claim) in cues["claim_nouns"]:
+        # the noun only: "earlier attacks claimed by X" is a participle, of other attacks
+        return not any(c.dep_ == "neg" or c.lower_ in ("no", "any") for c in claim.children)
+    return False
+
+
 _AUX = {"have", "has", "had", "reportedly", "allegedly", "also", "then", "later", "again", "on", "late", "early"}
 
 
@@ -126,9 +145,23 @@ def candidates(sentence: str, names: list[tuple[int, int, str]], taken: list[tup
     # the doer stands close to its attack word ("Boko Haram fighters stormed", "set off by the CPI (Maoist)"):
     # a name further from every attack word is not worth a parse
     words = [(m.start(), m.end()) for key in ("strong", "weak") for m in pattern("triggers", key).finditer(sentence)]
+    words += [(m.start(), m.end()) for m in _claim_words().finditer(sentence)]
     return [c for c in known + others if not any(x < c[1] and c[0] < y for x, y in taken)
             and any(a - NEAR <= c[1] and c[0] <= b + NEAR for a, b in words)
             and not describes(sentence, c[0], c[1])]
+
+
+@functools.cache
+def _claim_words() -> re.Pattern:
+    """The claim verbs and nouns of agency.toml [claims], in any form ("claimed", "claims")."""
+    words = _cues()["claim_verbs"] | _cues()["claim_nouns"]
+    return re.compile(r"\b(?:%s)\w*" % "|".join(map(re.escape, sorted(words))), re.I)
+
+
+def speaks_of_claims(sentence: str) -> bool:
+    """Does the sentence use a claim word ("a claim by the New IRA"), so that `doers` must read it even
+    without an attack word?"""
+    return _claim_words().search(sentence) is not None
 
 
 NEAR = 60  # characters between a doer's name and its attack word, at most
@@ -150,7 +183,8 @@ def doers(sentence: str, offset: int, article_id: str, names: list[tuple[int, in
             continue
         root = next((t for t in toks if not (a <= t.head.idx < b) or t.head is t), toks[-1])
         head = _phrase_head(root)
-        if not (_is_doer(head) or _verb_follows(span, b)):
+        claimed = _claims(head)
+        if not (claimed or _is_doer(head) or _verb_follows(span, b)):
             continue
         if unlisted and (len(name) < 3 or not _unlisted_group(name, head.text)):
             continue
@@ -158,6 +192,7 @@ def doers(sentence: str, offset: int, article_id: str, names: list[tuple[int, in
         hedge = _cues()["hedges"].search(sentence[max(0, phrase_start - 40):b + 30])
         if any(c.actor == name for c in out):
             continue
-        out.append(Claim(actor=name, status="attributed", hedge=hedge.group(0) if hedge else None,
+        out.append(Claim(actor=name, status="claimed" if claimed else "attributed",
+                         hedge=None if claimed else hedge.group(0) if hedge else None,
                          unlisted=unlisted, evidence=Evidence("claims", article_id, offset + a, offset + b, sentence)))
     return out

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..model import Article, Claim
 from .casualties import CasualtyFigure, find_casualties
 from .actors import find_groups
-from .agency import candidates, doers
+from .agency import candidates, doers, speaks_of_claims
 from .claims import statements
 from .dates import DateRef, find_dates
 from .lexicon import load_toml, pattern
@@ -129,10 +129,11 @@ def analyse(article: Article, doc, anchor: dt.date | None) -> list[Sentence]:
         names.append([(e.start_char - sent.start_char, e.end_char - sent.start_char, e.text) for e in ents
                       if e.label_ in ("ORG", "NORP")])
     # the sentences whose doer must be read from their grammar are parsed together, in one batch
-    parse_sentences([s.text for s, n in zip(out, names) if (s.strong or s.weak) and candidates(s.text, n)])
-    for s, n in zip(out, names):
+    readable = [bool(s.strong or s.weak or speaks_of_claims(s.text)) for s in out]
+    parse_sentences([s.text for s, n, r in zip(out, names, readable) if r and candidates(s.text, n)])
+    for s, n, r in zip(out, names, readable):
         s.claims = statements(s.text, s.start, article.id, names=n)
-        if s.strong or s.weak:
+        if r:
             # who the sentence says did it ("X Front rebels killed nine villagers"), beside what anyone claims
             said = {c.actor for c in s.claims}
             s.claims += [c for c in doers(s.text, s.start, article.id, n,
