@@ -471,3 +471,20 @@ def test_a_toll_the_article_gives_of_an_attack_done_before_is_not_this_one_s(ext
             "Monday, wounding six officers, police said.\n\n" + sentence)
     (m,) = [m for m in extract(article("previously", text)) if m.role == "reported"]
     assert m.killed.best == killed and m.injured.best == 6
+
+
+@pytest.mark.parametrize("verb", ["setting fire to", "set fire to", "torching"])
+def test_an_attack_that_burns_homes_is_a_facility_attack_with_fire_in_any_form_of_the_verb(extract, verb):
+    text = ("Gunmen raid village in Borno\n\nGunmen raided a village in Borno state, Nigeria, on Monday, shooting "
+            f"dead nine farmers and {verb} dozens of homes, residents said.")
+    (m,) = [m for m in extract(article("burned", text)) if m.role == "reported"]
+    assert {"Armed Assault", "Facility/Infrastructure Attack"} <= set(m.attack_types)
+    assert {"Firearms", "Incendiary"} <= set(m.weapon_types)
+
+
+def test_a_fire_the_attack_did_not_set_is_no_incendiary_weapon(extract):
+    """Counter-example: the words of arson, not a fire that merely followed a blast."""
+    text = ("Car bomb hits Mogadishu market\n\nA car bomb exploded at a market in Mogadishu, Somalia, on Monday, "
+            "killing six people, police said. Shopkeepers said the blast shattered windows along the street.")
+    (m,) = [m for m in extract(article("blast", text)) if m.role == "reported"]
+    assert "Incendiary" not in m.weapon_types and "Facility/Infrastructure Attack" not in m.attack_types
