@@ -488,3 +488,16 @@ def test_a_fire_the_attack_did_not_set_is_no_incendiary_weapon(extract):
             "killing six people, police said. Shopkeepers said the blast shattered windows along the street.")
     (m,) = [m for m in extract(article("blast", text)) if m.role == "reported"]
     assert "Incendiary" not in m.weapon_types and "Facility/Infrastructure Attack" not in m.attack_types
+
+
+@pytest.mark.parametrize("lead, types", [
+    # the word for the attackers says who, the seizing says what the attack was
+    ("Gunmen abducted four foreign tourists from a beach resort near Sandakan, Malaysia, on Monday night, police said.",
+     ["Hostage Taking (Kidnapping)"]),
+    # counter-example: nothing else names the attack, so the gunmen's attack is an armed assault
+    ("Gunmen killed a farmer and his son near Sandakan, Malaysia, on Monday night, police said.", ["Armed Assault"]),
+])
+def test_gunmen_make_an_armed_assault_only_when_nothing_else_names_the_attack(extract, lead, types):
+    text = "Attack near Sandakan\n\n" + lead + " The attackers escaped by boat."
+    (m,) = [m for m in extract(article("gunmen", text)) if m.role == "reported"]
+    assert m.attack_types == types

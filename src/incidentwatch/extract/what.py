@@ -6,10 +6,11 @@ that often name responders or speakers (police, officials) only as victims.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from ..model import Article, Evidence
-from .lexicon import matcher, pattern
+from .lexicon import lexicon, matcher, pattern, phrase_pattern
 from .sentences import Sentence, event_spans
 
 
@@ -48,6 +49,7 @@ def categories(section: str, sents: list[Sentence], article: Article, near_trigg
     """Categories named in the incident's sentences; targets only where an attack word reaches them
     ("opened fire on worshippers", "the metro bombing"), and never as the one who speaks."""
     found: dict[str, Evidence] = {}
+    fallback: dict[str, Evidence] = {}  # named only by words for the attackers: lexicon.toml [attacker_words]
     m = matcher(section)
     for s in sents:
         text = s.text
@@ -59,8 +61,23 @@ def categories(section: str, sents: list[Sentence], article: Article, near_trigg
                 continue
             if near_triggers and cat in AGENT_PRONE and not _victim_word(text, a, b):
                 continue
-            found.setdefault(cat, Evidence(section, article.id, s.start + a, s.start + b, s.text))
-    return found
+            evidence = Evidence(section, article.id, s.start + a, s.start + b, s.text)
+            if _attacker_word(section, text[a:b]):
+                fallback.setdefault(cat, evidence)
+            else:
+                found.setdefault(cat, evidence)
+    # "gunmen seized four hostages": the gunmen say who attacked, the seizing what the attack was
+    return found or fallback
+
+
+def _attacker_word(section: str, word: str) -> bool:
+    table = lexicon().get("attacker_words", {})
+    return section in table and bool(_attacker_pattern(section).fullmatch(word))
+
+
+@functools.cache
+def _attacker_pattern(section: str):
+    return phrase_pattern(lexicon()["attacker_words"][section])
 
 
 _BARRICADE, _KIDNAPPING = "Hostage Taking (Barricade Incident)", "Hostage Taking (Kidnapping)"
