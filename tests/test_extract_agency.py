@@ -139,3 +139,13 @@ def test_a_group_that_claims_the_attack_in_the_grammar_is_a_claimant(read, text,
 ])
 def test_a_claim_word_beside_a_group_is_no_claim_of_this_attack_otherwise(read, text):
     assert not [r for r in read(text) if r[1] == "claimed"]
+
+
+@pytest.mark.parametrize("text, named", [
+    ("An Islamist group claimed the bombing of the rail depot on Monday.", None),  # no group is named
+    ("Kurdish militants claimed the bombing of the rail depot on Monday.", None),
+    ("The Wagner Group claimed the bombing of the rail depot on Monday.", "Wagner Group"),  # its own name
+])
+def test_a_word_describing_an_unnamed_group_is_no_claimant(read, text, named):
+    claimants = [actor for actor, status, _, _ in read(text) if status == "claimed"]
+    assert claimants == ([named] if named else [])

@@ -501,3 +501,14 @@ def test_gunmen_make_an_armed_assault_only_when_nothing_else_names_the_attack(ex
     text = "Attack near Sandakan\n\n" + lead + " The attackers escaped by boat."
     (m,) = [m for m in extract(article("gunmen", text)) if m.role == "reported"]
     assert m.attack_types == types
+
+
+@pytest.mark.parametrize("sentence, claimants", [
+    ("An Islamist group claimed responsibility for the attack in a statement.", []),
+    ("The Makran Freedom Brigade claimed responsibility for the attack in a statement.", ["Makran Freedom Brigade"]),
+])
+def test_a_claim_by_a_group_described_but_not_named_names_no_claimant(extract, sentence, claimants):
+    text = ("Bomb hits police van in Mardan\n\nA bomb exploded beside a police van in Mardan, Pakistan, on Monday, "
+            "wounding six officers, police said. " + sentence)
+    (m,) = [m for m in extract(article("described", text)) if m.role == "reported"]
+    assert [c.actor for c in m.claims if c.status == "claimed"] == claimants

@@ -28,6 +28,7 @@ def _cues(lang: str = "en") -> dict:
             "heads": set(data["unlisted"]["heads"]), "claim_verbs": set(data["claims"]["verbs"]),
             "claim_nouns": set(data["claims"]["nouns"]), "claimed": set(data["claims"]["objects"]),
             "not_groups": re.compile(r"\b(?:%s)" % "|".join(map(re.escape, data["unlisted"]["not_groups"])), re.I),
+            "describing": re.compile(r"\s+(?:%s)\b" % "|".join(map(re.escape, data["unlisted"]["described_nouns"]))),
             "hedges": re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, data["hedges"]["words"])), re.I)}
 
 
@@ -42,6 +43,13 @@ def describes(sentence: str, start: int, end: int) -> bool:
     "ISIS-linked rebels")?"""
     before, after = _described()
     return bool(before.search(sentence[max(0, start - 40):start]) or after.match(sentence[end:end + 15]))
+
+
+def only_describes(sentence: str, name: str, end: int) -> bool:
+    """Is a one-word name the alias table lacks only a word describing an unnamed group: a lower-case group
+    noun follows it ("an Islamist group claimed", "Kurdish militants attacked")?  A name of its own carries
+    such a noun capitalised ("the Wagner Group")."""
+    return " " not in name.strip() and _cues()["describing"].match(sentence, end) is not None
 
 
 def _is_state_body(name: str) -> bool:
@@ -186,7 +194,7 @@ def doers(sentence: str, offset: int, article_id: str, names: list[tuple[int, in
         claimed = _claims(head)
         if not (claimed or _is_doer(head) or _verb_follows(span, b)):
             continue
-        if unlisted and (len(name) < 3 or not _unlisted_group(name, head.text)):
+        if unlisted and (len(name) < 3 or not _unlisted_group(name, head.text) or only_describes(sentence, name, b)):
             continue
         phrase_start = min([t.idx for t in head.subtree] + [a])
         hedge = _cues()["hedges"].search(sentence[max(0, phrase_start - 40):b + 30])

@@ -17,7 +17,7 @@ import re
 
 from ..model import Claim, Evidence
 from .actors import find_groups, groups
-from .agency import describes
+from .agency import describes, only_describes
 from .lexicon import load_toml, phrase_pattern
 from .nlp import parse_sentence
 
@@ -303,7 +303,7 @@ def _unlisted_claims(sentence: str, offset: int, article_id: str, names: list[tu
         if _NEG.search(lead) or re.search(r"\b(?:if|whether|unless)\b", sentence[max(0, cue.start() - 30):cue.start()], re.I):
             continue
         name = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,.\"'“”‘’"), flags=re.I)
-        if len(name) < 3 or any(c.actor == name for c in out):
+        if len(name) < 3 or any(c.actor == name for c in out) or only_describes(sentence, name, b):
             continue
         channel = next((n for pat_, n in _channels() if pat_.search(sentence)), None)
         out.append(Claim(actor=name, status=status, channel=channel,
