@@ -269,3 +269,30 @@ def test_a_report_that_tells_of_no_death_gives_0_killed_and_one_with_a_toll_keep
     inc = _fused("Bomb explodes in Quetta market\nA bomb exploded in a crowded market in Quetta on Monday, "
                  "police said. There was no immediate word on casualties.")
     assert inc.killed.best is None and "killed" not in inc.derived
+
+
+# --- one victim told without a number -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("A police officer was wounded when the gunmen opened fire on the checkpoint.", {"injured": 1}),
+    ("A soldier was killed and two others were wounded in the ambush.", {"killed": 1, "injured": 2}),
+    ("The gunmen shot dead a 12-year-old boy and fled on motorbikes.", {"killed": 1}),
+    ("The blast near the depot killed a soldier, wounding an officer.", {"killed": 1, "injured": 1}),
+    ("An elderly woman was shot dead outside the mosque.", {"killed": 1}),
+])
+def test_a_victim_told_with_a_or_an_is_a_count_of_one(sentence, expected):
+    assert {k: f.best for k, f in counts(sentence).items()} == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "A man was arrested near the scene on Tuesday.",  # no toll verb
+    "A police officer said the road had been closed.",  # the victim noun only speaks
+    "A local resident told reporters she heard two blasts.",
+])
+def test_a_person_named_with_a_but_neither_killed_nor_hurt_is_no_toll(sentence):
+    assert counts(sentence) == {}
+
+
+def test_a_lone_attacker_killed_is_the_attackers_toll_not_a_victim():
+    assert {k: f.best for k, f in counts("A suicide bomber was killed when his vest went off early.").items()} == \
+        {"killed_perpetrators": 1}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 from ..model import Figure
 from .lexicon import load_toml, pattern, phrase_pattern
@@ -181,6 +182,11 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
         if not any(a <= num_start < b for a, b in taken):
             taken.append(m.span("num"))
             found.append(CasualtyFigure("killed_perpetrators", Figure(1, 1, 1), offset + m.start(), offset + m.end()))
+    for kind, m in _singular_victims(sentence):
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            taken.append(m.span())
+            found.append(CasualtyFigure(kind, Figure(1, 1, 1), offset + m.start(), offset + m.end(),
+                                        bool(_SPECULATIVE.search(sentence[max(0, m.start() - 40):m.end()]))))
     for m in _LEFT.finditer(sentence):
         add(m, m.group("verb"))
     for m in _VERB_THEN_COUNT.finditer(sentence):
@@ -189,6 +195,29 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
         add(m, m.group("verb"))
     found.sort(key=lambda c: c.start)
     return found
+
+
+@functools.cache
+def _singular_patterns() -> list[tuple[str, re.Pattern]]:
+    """One victim without a number (data/lang/en/casualties.toml [singular]): "a police officer was wounded",
+    "killing a soldier"."""
+    t = load_toml("lang/en/casualties.toml")["singular"]
+    nouns = "|".join(map(re.escape, sorted(t["victims"], key=len, reverse=True)))
+    noun = r"\b(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:%s)\b" % nouns
+    out = []
+    for kind in ("killed", "injured"):
+        passive = "|".join(map(re.escape, t[f"{kind}_passive"]))
+        active = "|".join(map(re.escape, t[f"{kind}_active"]))
+        out.append((kind, re.compile(r"%s\s+(?:[a-z]+\s+){0,1}?(?:%s)\b" % (noun, passive), re.I)))
+        out.append((kind, re.compile(r"\b(?:%s)\s+%s(?!\s+(?:and|or)\s+(?:\d|one|two|three|four|five|six|"
+                                     r"seven|eight|nine|ten|several|many|dozens|scores))" % (active, noun), re.I)))
+    return out
+
+
+def _singular_victims(sentence: str) -> Iterator[tuple[str, re.Match]]:
+    for kind, pattern in _singular_patterns():
+        for m in pattern.finditer(sentence):
+            yield kind, m
 
 
 def combine(figures: list[Figure]) -> Figure:
