@@ -512,3 +512,16 @@ def test_a_claim_by_a_group_described_but_not_named_names_no_claimant(extract, s
             "wounding six officers, police said. " + sentence)
     (m,) = [m for m in extract(article("described", text)) if m.role == "reported"]
     assert [c.actor for c in m.claims if c.status == "claimed"] == claimants
+
+
+@pytest.mark.parametrize("where, town", [
+    # the town beside the city it is placed by is the place, even some way off
+    ("near the town of Bama, some 70 km southeast of Maiduguri, in Borno state", "Bama"),
+    # counter-example: the city named plainly as where it happened, the smaller town only where people fled
+    ("in Maiduguri, the capital of Borno state, and survivors fled to Bama", "Maiduguri"),
+])
+def test_a_city_given_as_the_reference_point_of_a_town_is_not_the_place(extract, where, town):
+    text = (f"Gunmen attack market in Borno\n\nGunmen opened fire on a market {where}, Nigeria, on Monday, "
+            "killing seven traders, police said.")
+    (m,) = [m for m in extract(article("reference", text)) if m.role == "reported"]
+    assert m.city == town

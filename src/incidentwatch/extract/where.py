@@ -50,6 +50,12 @@ def is_elsewhere(m: PlaceMention, s: Sentence) -> bool:
     return bool(_cues("elsewhere", "before").search(s.text[max(0, a - 80):a]))
 
 
+def is_reference(m: PlaceMention, s: Sentence) -> bool:
+    """"northwest of Grozny", "30 km from Maiduguri": a town named as another place's reference point."""
+    a = m.start - s.start
+    return bool(_cues("elsewhere", "reference").search(s.text[max(0, a - 40):a]))
+
+
 def is_beside(m: PlaceMention, s: Sentence) -> bool:
     """"close to the frontier with Pakistan": what the place lies beside, not the place."""
     a = m.start - s.start
@@ -132,9 +138,11 @@ def choose_place(sents: list[Sentence], title_end: int,
         # a town inside the region the article keeps naming beats a bigger city named in passing
         best = max(cities, key=lambda p: (weight[p] + 0.5 * region[(p.cc, p.admin1)], p.population))
         # "Krasnogorsk, near Moscow": prefer the named town over the big city it is near
+        # and a town named beside a city given as its reference point ("Naurskaya, northwest of Grozny")
+        reference = any(is_reference(m, s) for s in sents for m in s.places if m.place is best)
         for p in cities:
             if p is not best and p.population < best.population and weight[p] >= 0.5 * weight[best] \
-                    and distance_km(p, best) < 40:
+                    and distance_km(p, best) < (120 if reference else 40):
                 best = p
         return best, first[best]
     regions = [p for p in weight if p.kind == "admin1"]
