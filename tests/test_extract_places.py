@@ -223,3 +223,15 @@ def test_a_small_namesake_in_a_country_the_article_never_names_is_not_taken(plac
 def test_a_state_named_with_its_tail_word_is_the_state(places, name, admin1):
     found, _ = places(f"Militants bombed a pipeline in {name}, Nigeria, on Tuesday.")
     assert where(found[name])[0] == "admin1" and found[name].admin1 == admin1
+
+
+def test_an_island_named_after_its_town_is_the_town(places):
+    """'on Jolo Island': the gazetteer has the town, not the island, and the island word is a tail word."""
+    found, _ = places("Gunmen seized three fishermen on Jolo Island, in the southern Philippines, on Monday.")
+    assert where(found["Jolo Island"])[:3] == ("city", "Jolo", "Philippines")
+
+
+def test_an_island_the_gazetteer_names_whole_keeps_its_own_name(places):
+    """Counter-example: a name found as it is written is not cut short ('Rhode Island' is no town 'Rhode')."""
+    found, _ = places("A man fired shots outside a courthouse in Providence, Rhode Island, on Monday.")
+    assert where(found["Rhode Island"])[:3] == ("admin1", "Rhode Island", "United States")

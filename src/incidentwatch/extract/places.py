@@ -63,7 +63,7 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
         cands = gz.lookup(name)
         if not cands and ent.label_ in ("GPE", "LOC"):
             # "Dagestan's Karabudakhkent district", "Makhachkala region": try without the tail word
-            short = re.sub(r"\s+(district|region|province|village|town|city|republic|settlement|state|"
+            short = re.sub(r"\s+(district|region|province|village|town|city|island|republic|settlement|state|"
                            r"governorate|county|prefecture|oblast|krai|department|municipality)$", "", name, flags=re.I)
             if short != name:
                 name = short
