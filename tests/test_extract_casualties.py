@@ -296,3 +296,25 @@ def test_a_person_named_with_a_but_neither_killed_nor_hurt_is_no_toll(sentence):
 def test_a_lone_attacker_killed_is_the_attackers_toll_not_a_victim():
     assert {k: f.best for k, f in counts("A suicide bomber was killed when his vest went off early.").items()} == \
         {"killed_perpetrators": 1}
+
+
+# --- a list after an active toll verb ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The gunmen opened fire, killing three police officers and two civilians.", {"killed": 5}),
+    ("The blast killed a soldier and two civilians near the base.", {"killed": 3}),
+    ("The attackers shot dead two policemen, a teacher and three villagers in the market.", {"killed": 6}),
+    ("The raid killed two attackers and a policeman, officials said.", {"killed": 1, "killed_perpetrators": 2}),
+])
+def test_the_counts_of_a_list_after_an_active_toll_verb_add_up(sentence, expected):
+    assert {k: f.best for k, f in counts(sentence).items()} == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # counter-examples: what follows is not a second count of the same toll
+    ("The bomb killed 12 people, including a child, police said.", {"killed": 12}),
+    ("The gunmen killed three police officers and wounded two civilians.", {"killed": 3, "injured": 2}),
+    ("The bomb killed four soldiers in Kandahar and a policeman in Herat on Monday.", {"killed": 4}),
+])
+def test_a_list_stops_where_the_toll_s_count_ends(sentence, expected):
+    assert {k: f.best for k, f in counts(sentence).items() if k in expected} == expected

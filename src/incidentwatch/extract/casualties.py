@@ -182,6 +182,9 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
         if not any(a <= num_start < b for a, b in taken):
             taken.append(m.span("num"))
             found.append(CasualtyFigure("killed_perpetrators", Figure(1, 1, 1), offset + m.start(), offset + m.end()))
+    for kind, fig, start, end in _active_lists(sentence, taken):
+        found.append(CasualtyFigure(kind, fig, offset + start, offset + end,
+                                    bool(_SPECULATIVE.search(sentence[max(0, start - 40):end]))))
     for kind, m in _singular_victims(sentence):
         if not any(a < m.end() and m.start() < b for a, b in taken):
             taken.append(m.span())
@@ -195,6 +198,52 @@ def find_casualties(sentence: str, offset: int = 0) -> list[CasualtyFigure]:
         add(m, m.group("verb"))
     found.sort(key=lambda c: c.start)
     return found
+
+
+_ACTIVE = re.compile(r"\b(?:killing|killed|kills|wounding|wounded|injuring|injured|shot dead|shooting dead)\s+", re.I)
+_LIST_PART = re.compile(r"^(?P<q>%s)?(?P<num>%s|a|an)\s+(?:[\w'-]+\s+){0,3}?[\w'-]+$" % (QUALIFIER, NUM), re.I)
+_LIST_END = re.compile(r"[.;:!?()\u2014\u2013]|\s-\s|,\s+(?:including|among|most|many|all|both|some|according|"
+                       r"police|officials?|the\s+\w+\s+said)|\s+(?:in|at|on|near|inside|outside|during|when|as|after|"
+                       r"before|while|and\s+(?:wounding|injuring|killing|leaving|left|wounded|injured))\b", re.I)
+
+
+def _active_lists(sentence: str, taken: list[tuple[int, int]]) -> list[tuple[str, Figure, int, int]]:
+    """The counts of a list after an active toll verb, added up: "killing three police officers and two
+    civilians" is five killed, "killed two soldiers and a civilian" three.  Each part must be a count (or
+    "a"/"an") and a few words; the list ends at a clause, a place or a date ("in Quetta", "on Monday")."""
+    out = []
+    for verb in _ACTIVE.finditer(sentence):
+        rest = sentence[verb.end():]
+        stop = _LIST_END.search(rest)
+        body = rest[:stop.start()] if stop else rest
+        parts, pos = [], verb.end()
+        for piece in re.split(r"(\s*,\s*(?:and\s+)?|\s+and\s+)", body):
+            if not piece or re.fullmatch(r"\s*,\s*(?:and\s+)?|\s+and\s+", piece):
+                pos += len(piece)
+                continue
+            m = _LIST_PART.match(piece.strip())
+            if not m:
+                break
+            parts.append((m, pos, pos + len(piece)))
+            pos += len(piece)
+        if len(parts) < 2 or any(a < pos and verb.end() < b for a, b in taken):
+            continue
+        by_kind: dict[str, list[Figure]] = {}
+        for m, a, b in parts:
+            fig = Figure(1, 1, 1) if m.group("num").lower() in ("a", "an") else figure_from(m.group("num"), m.group("q"))
+            if fig is None:
+                by_kind = {}
+                break
+            by_kind.setdefault(_kind(verb.group(0).strip(), m.group(0)), []).append(fig)
+        if not by_kind:
+            continue
+        taken.append((verb.end(), pos))
+        for kind, figs in by_kind.items():
+            total = Figure(min=sum(f.min or f.best or 0 for f in figs),
+                           max=None if any(f.max is None for f in figs) else sum(f.max for f in figs),
+                           best=sum(f.best or 0 for f in figs))
+            out.append((kind, total, verb.start(), pos))
+    return out
 
 
 @functools.cache
