@@ -164,6 +164,9 @@ class Mention:
     # how the report speaks of deaths and injuries where it gives no figure: {"killed": "none"} when it says
     # nobody died, "unmentioned" when none of its sentences about the attack tells of a death
     no_figure: dict[str, str] = field(default_factory=dict)
+    # per type section, each category the sentences named, its probability and whether it was kept
+    # (extract.what.select): why a type an analyst expected is missing
+    type_basis: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def claimed_by(self) -> list[str]:

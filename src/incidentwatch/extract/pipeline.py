@@ -32,7 +32,7 @@ from .people import attackers
 from .occurrence import decide as decide_occurrence
 from .relevance import could_report_attack
 from .sentences import Sentence, analyse
-from .what import categories, hostages_held
+from .what import candidates, hostages_held, select
 from .when import about_earlier, date_refs, in_aside, incident_date, is_background
 from .where import aside, choose_place, recalls_earlier
 
@@ -118,7 +118,8 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         ev.append(Evidence("place", article.id, pm.start, pm.end, sent.text))
     for section, attr, near in (("attack_types", "attack_types", False), ("target_types", "target_types", True),
                                 ("weapon_types", "weapon_types", False)):
-        cats = categories(section, attack_sents, article, near_triggers=near)
+        cats, m.type_basis[section] = select(section, candidates(section, attack_sents, article, near, title_end),
+                                             len(attack_sents))
         if section == "attack_types":
             cats = hostages_held(cats, attack_sents)
         setattr(m, attr, sorted(cats))

@@ -7,8 +7,11 @@ that often name responders or speakers (police, officials) only as victims.
 from __future__ import annotations
 
 import functools
+import math
 import re
+from dataclasses import dataclass
 
+from ..learn import linear
 from ..model import Article, Evidence
 from .lexicon import lexicon, matcher, pattern, phrase_pattern
 from .sentences import Sentence, event_spans
@@ -45,29 +48,98 @@ def _victim_word(text: str, a: int, b: int) -> bool:
     return bool(_HIT_BEFORE.search(text[max(0, a - 60):a]) or _HIT_AFTER.match(text[b:b + 50]))
 
 
-def categories(section: str, sents: list[Sentence], article: Article, near_triggers=False):
+@dataclass
+class TypeCandidate:
+    """One GTD category the incident's sentences name, and how they name it: the learned selection
+    (`select`) weighs these to keep the incident's types and drop the incidental ones."""
+
+    type: str
+    evidence: Evidence
+    sentences: int = 0  # how many of the incident's sentences name it
+    first: int = 0  # the first of them, counted from the incident's first sentence
+    headline: bool = False
+    fallback: bool = False  # named only by a word for the attackers ("gunmen")
+
+
+def candidates(section: str, sents: list[Sentence], article: Article, near_triggers=False,
+               title_end: int = 0) -> list[TypeCandidate]:
     """Categories named in the incident's sentences; targets only where an attack word reaches them
     ("opened fire on worshippers", "the metro bombing"), and never as the one who speaks."""
-    found: dict[str, Evidence] = {}
-    fallback: dict[str, Evidence] = {}  # named only by words for the attackers: lexicon.toml [attacker_words]
+    found: dict[str, TypeCandidate] = {}
     m = matcher(section)
-    for s in sents:
+    for i, s in enumerate(sents):
         text = s.text
         if near_triggers:
             text = _SPEAKERS.sub(lambda x: " " * len(x.group(0)), text)
             triggers = [(a - s.start, b - s.start) for a, b in event_spans(s)]
+        named: set[str] = set()
         for cat, a, b in m.finditer(text):
             if near_triggers and not any(ta - TARGET_BEFORE <= a and b <= tb + TARGET_AFTER for ta, tb in triggers):
                 continue
             if near_triggers and cat in AGENT_PRONE and not _victim_word(text, a, b):
                 continue
-            evidence = Evidence(section, article.id, s.start + a, s.start + b, s.text)
-            if _attacker_word(section, text[a:b]):
-                fallback.setdefault(cat, evidence)
-            else:
-                found.setdefault(cat, evidence)
-    # "gunmen seized four hostages": the gunmen say who attacked, the seizing what the attack was
-    return found or fallback
+            fallback = _attacker_word(section, text[a:b])
+            c = found.get(cat)
+            if c is None or (c.fallback and not fallback):
+                evidence = Evidence(section, article.id, s.start + a, s.start + b, s.text)
+                c = found[cat] = TypeCandidate(cat, evidence, c.sentences if c else 0, c.first if c else i,
+                                               c.headline if c else False, fallback)
+            if cat not in named:
+                named.add(cat)
+                c.sentences += 1
+                c.headline = c.headline or s.start < title_end
+    return list(found.values())
+
+
+def categories(section: str, sents: list[Sentence], article: Article, near_triggers=False,
+               title_end: int = 0) -> dict[str, Evidence]:
+    """Every category named (see `candidates`), but those named only by words for the attackers when any
+    other is: "gunmen seized four hostages" says who attacked, the seizing what the attack was."""
+    return {c.type: c.evidence for c in categories_of(candidates(section, sents, article, near_triggers, title_end))}
+
+
+def type_features(c: TypeCandidate, cands: list[TypeCandidate], n_sents: int) -> dict[str, float]:
+    """A candidate as named numbers, the selection model's input."""
+    most = max((x.sentences for x in cands if not x.fallback), default=0) or max(x.sentences for x in cands)
+    return {"sentences": math.log1p(c.sentences), "share": c.sentences / max(1, n_sents),
+            "relative": c.sentences / max(1, most), "top": float(c.sentences >= most),
+            "headline": float(c.headline), "lead": float(c.first < 3), "first": c.first / max(1, n_sents),
+            "fallback": float(c.fallback), "others": math.log1p(len(cands) - 1), f"type={c.type}": 1.0}
+
+
+def type_model() -> dict | None:
+    """The fitted selection model ({sections: {section: {features, weights, bias, threshold}}}), or None."""
+    return linear.load("type_model.json")
+
+
+def select(section: str, cands: list[TypeCandidate], n_sents: int, fitted: dict | None = None
+           ) -> tuple[dict[str, Evidence], list[dict]]:
+    """The incident's categories of one section, and the basis of the choice (each candidate, its
+    probability and whether it was kept).  A category named once in passing beside the attack's main one
+    ("a bomb near a police van" that also "hit passers-by") is weighed by how, where and how often the
+    sentences name it; at least one category is always kept.  Without a model every candidate counts, as
+    in `categories`."""
+    fitted = fitted if fitted is not None else type_model()
+    model = (fitted or {}).get("sections", {}).get(section)
+    if not cands:
+        return {}, []
+    feats = [type_features(c, cands, n_sents) for c in cands]
+    if model is None:
+        kept = categories_of(cands)
+        probs: list[float | None] = [None] * len(cands)
+    else:
+        probs = [linear.probability(f, model) for f in feats]
+        best = max(probs)
+        kept = [c for p, c in zip(probs, cands) if p >= model["threshold"] or p == best]
+    return {c.type: c.evidence for c in kept}, [
+        {"type": c.type, "p": None if p is None else round(p, 4), "kept": c in kept,
+         "features": {k: round(v, 4) for k, v in f.items()}}
+        for c, p, f in zip(cands, probs, feats)]
+
+
+def categories_of(cands: list[TypeCandidate]) -> list[TypeCandidate]:
+    firm = [c for c in cands if not c.fallback]
+    return firm or cands
 
 
 def _attacker_word(section: str, word: str) -> bool:

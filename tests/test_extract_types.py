@@ -1,0 +1,103 @@
+"""Which GTD categories an incident keeps (extract.what): every category its sentences name is a
+candidate, and a small learned model (data/type_model.json, `make train-types`) keeps the attack's own
+and drops the ones named in passing.  Each decision is kept on the mention (`type_basis`).
+
+The articles were written for these tests: the places are real, the events invented.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from incidentwatch.extract.nlp import load_nlp
+from incidentwatch.extract.pipeline import extract_article
+from incidentwatch.extract.what import TypeCandidate, select, type_model
+from incidentwatch.model import Article, Evidence
+
+
+def article(id: str, text: str) -> Article:
+    return Article(id=id, text=text, title=text.split("\n", 1)[0], published=dt.date(2025, 3, 12))
+
+
+@pytest.fixture(scope="module")
+def extract():
+    nlp = load_nlp()
+    return lambda a: [m for m in extract_article(a, nlp(a.text)) if m.role == "reported"][0]
+
+
+POLICE_STATION = article("station", """\
+Bomb kills three policemen at station in Kohat
+A bomb planted outside a police station in Kohat, Pakistan, exploded on Monday morning, killing three police \
+officers and wounding five others.
+The blast tore through the gate of the police station as officers changed shifts.
+Militants attacked the same police station with grenades last year.
+The explosion also damaged a shop across the road, wounding two civilians.
+""")
+
+MARKET = article("market", """\
+Bomb kills shoppers in crowded market
+A bomb hidden in a vegetable cart exploded in a crowded market in Maiduguri, Nigeria, on Monday, killing twelve \
+shoppers and traders.
+Witnesses said the blast ripped through stalls where civilians were buying food for the evening.
+Police said a suicide bomber had entered the market minutes earlier.
+Many of the wounded civilians were women and children.
+""")
+
+
+@pytest.mark.skipif(type_model() is None, reason="no type model installed")
+def test_victims_named_once_at_the_end_do_not_add_a_target_to_an_attack_on_the_police(extract):
+    m = extract(POLICE_STATION)
+    assert m.target_types == ["Police"]
+    dropped = {b["type"]: b for b in m.type_basis["target_types"] if not b["kept"]}
+    # the choice is visible: what was named, how likely it was the target, and why it was left out
+    assert "Private Citizens & Property" in dropped
+    assert 0 < dropped["Private Citizens & Property"]["p"] < type_model()["sections"]["target_types"]["threshold"]
+    assert dropped["Private Citizens & Property"]["features"]["lead"] == 0.0
+
+
+def test_victims_the_whole_report_is_about_stay_the_target(extract):
+    # the counter-example: the civilians are named in the headline and in most sentences
+    m = extract(MARKET)
+    assert "Private Citizens & Property" in m.target_types
+    assert all(b["kept"] for b in m.type_basis["target_types"] if b["type"] == "Private Citizens & Property")
+
+
+def test_attack_and_weapon_types_keep_every_category_named(extract):
+    m = extract(MARKET)
+    assert all(b["kept"] and b["p"] is None for s in ("attack_types", "weapon_types") for b in m.type_basis[s])
+
+
+def candidate(type: str, sentences: int, first: int, headline: bool = False, fallback: bool = False):
+    return TypeCandidate(type, Evidence("target_types", "a", 0, 1, "x"), sentences, first, headline, fallback)
+
+
+# a model that trusts only a category named in the headline
+HEADLINE_ONLY = {"sections": {"target_types": {"features": ["headline"], "weights": [8.0], "bias": -4.0,
+                                               "threshold": 0.5}}}
+
+
+def test_a_model_keeps_what_it_trusts_and_drops_the_rest():
+    cands = [candidate("Police", 2, 0, headline=True), candidate("Business", 3, 1)]
+    kept, basis = select("target_types", cands, 5, HEADLINE_ONLY)
+    assert list(kept) == ["Police"]
+    assert [(b["type"], b["kept"]) for b in basis] == [("Police", True), ("Business", False)]
+
+
+def test_the_most_likely_category_is_kept_even_below_the_threshold():
+    # an attack has a target: when no candidate reaches the threshold, the best one still counts
+    cands = [candidate("Police", 1, 3), candidate("Business", 2, 1)]
+    strict = {"sections": {"target_types": {**HEADLINE_ONLY["sections"]["target_types"],
+                                            "features": ["sentences"], "weights": [1.0]}}}
+    kept, basis = select("target_types", cands, 5, strict)
+    assert list(kept) == ["Business"]
+    assert all(b["p"] < 0.5 for b in basis)
+
+
+def test_without_a_model_every_category_counts_but_words_for_the_attackers_only_as_a_fallback():
+    cands = [candidate("Armed Assault", 1, 0, fallback=True), candidate("Hostage Taking (Kidnapping)", 1, 0)]
+    kept, basis = select("attack_types", cands, 3, {"sections": {}})
+    assert list(kept) == ["Hostage Taking (Kidnapping)"]
+    kept, _ = select("attack_types", cands[:1], 3, {"sections": {}})
+    assert list(kept) == ["Armed Assault"]  # "gunmen attacked" alone still says it was an armed assault
+    assert select("attack_types", [], 3, {"sections": {}}) == ({}, [])
