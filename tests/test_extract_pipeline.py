@@ -309,6 +309,33 @@ def test_a_one_sentence_item_without_an_attack_and_its_toll_is_not(extract, text
     assert [m for m in extract(article("not-brief", text)) if m.role == "reported"] == []
 
 
+RAMMING = article("ramming", """\
+Two dead in car-ramming attack on market in Lyon
+A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \
+injuring eleven, police said.
+Witnesses said the car ploughed through the stalls for about a hundred metres before it stopped.
+Prosecutors opened a terrorism investigation into the car attack and said the driver had been arrested.
+""")
+
+# the counter-example: the same verbs, told as an accident
+CRASH = article("crash", """\
+Two dead as car crashes into market crowd in Lyon
+A car crashed into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and injuring \
+eleven, after its elderly driver lost control, police said.
+Witnesses said the car ploughed through the stalls before it stopped.  Police said it was an accident.
+""")
+
+
+def test_a_car_driven_into_a_crowd_and_called_an_attack_is_a_vehicle_attack(extract):
+    [m] = [m for m in extract(RAMMING) if m.role == "reported"]
+    assert (m.city, m.killed.best, m.injured.best) == ("Lyon", 2, 11)
+    assert (m.attack_types, m.weapon_types) == (["Unarmed Assault"], ["Vehicle"])
+
+
+def test_a_car_that_crashes_into_a_crowd_by_accident_is_no_incident(extract):
+    assert [m for m in extract(CRASH) if m.role == "reported"] == []
+
+
 @pytest.mark.parametrize("text, city", [
     ("Gunmen attacked a village near Gwoza in Borno state on Sunday, killing 15 people. Hundreds of survivors "
      "fled to Maiduguri, where officials said they were being housed in camps.", "Gwoza"),

@@ -235,3 +235,16 @@ def test_an_island_the_gazetteer_names_whole_keeps_its_own_name(places):
     """Counter-example: a name found as it is written is not cut short ('Rhode Island' is no town 'Rhode')."""
     found, _ = places("A man fired shots outside a courthouse in Providence, Rhode Island, on Monday.")
     assert where(found["Rhode Island"])[:3] == ("admin1", "Rhode Island", "United States")
+
+
+def test_a_city_the_tagger_calls_a_person_is_a_place_after_in(nlp, places):
+    text = "A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two."
+    assert [e.label_ for e in nlp(text).ents if e.text == "Lyon"] == ["PERSON"]  # why this rule exists
+    found, _ = places(text)
+    assert where(found["Lyon"])[:3] == ("city", "Lyon", "France")
+
+
+def test_a_person_of_the_same_name_not_after_in_is_no_place(places):
+    # the counter-example: the name as a person, with no "in", "near" or "outside" before it
+    found, _ = places("Lyon told reporters on Monday that the market would reopen.")
+    assert "Lyon" not in found or found["Lyon"] is None

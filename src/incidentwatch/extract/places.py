@@ -39,6 +39,10 @@ class PlaceMention:
     name: str = ""  # the name as looked up ("Magaramkent" for "Magaramkent village")
 
 
+_LOCATIVE = re.compile(r"\b(?:in|near|outside)\s+$", re.I)
+TRUSTED_CITY = 100_000  # people: a city this large named after "in" is the place, whatever the tagger says
+
+
 def _clean(text: str) -> str:
     text = _TRAILING.sub("", _LEADING.sub("", text.strip()))
     return text.strip(" ,.;:\"'“”")
@@ -49,6 +53,15 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
     gz = gz or gazetteer()
     out: list[PlaceMention] = []
     for ent in doc.ents:
+        if ent.label_ == "PERSON" and _LOCATIVE.search(doc.text[max(0, ent.start_char - 12):ent.start_char]):
+            # the tagger calls a town it does not know a person ("in Lyon"): after "in" or "near" a name the
+            # gazetteer knows as a city is one, trusted as a place when the city is a large one
+            cands = [c for c in gz.lookup(_clean(ent.text)) if c.kind == "city"]
+            if cands and fold(_clean(ent.text)) not in _NOT_PLACES:
+                label = "GPE" if cands[0].population >= TRUSTED_CITY else "SCAN"
+                out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, cands, label=label,
+                                        name=_clean(ent.text)))
+            continue
         if ent.label_ not in PLACE_LABELS:
             continue
         name = _clean(ent.text)
