@@ -45,9 +45,17 @@ def test_claim_of_responsibility(sentence, expected):
     ("Ukraine denied any involvement in the attack.", [("Ukraine", "denied", None)]),
     ("The Taliban denied involvement in the bombing.", [("Taliban", "denied", None)]),
     ("The Taliban rejected the claim.", [("Taliban", "disputed", None)]),
+    ("The Taliban denied that they were behind the bombing.", [("Taliban", "denied", None)]),
+    ("Hamas denied it.", [("Hamas", "denied", None)]),
 ])
 def test_statement_status_follows_its_verb(sentence, expected):
     assert said(sentence) == expected
+
+
+def test_a_denial_of_another_fact_is_no_denial_of_the_attack():
+    # the counter-example: what is denied is a detail, not the group's part in the attack
+    assert said("Jund al-Khilafah denied that its dead member was a suicide bomber.") == []
+    assert said("Hamas denied reports that its leader had been wounded.") == []
 
 
 def test_group_blamed_without_evidence_keeps_the_hedge():

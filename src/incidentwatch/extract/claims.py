@@ -28,7 +28,15 @@ CUES = [
         r"[^.]{0,60}\bclaims?\b|reluctant to (?:agree|accept|confirm)|(?:did|have|has) not confirm(?:ed)?|"
         r"(?:were|was|are|is|remain(?:ed)?) (?:skeptical|sceptical|unconvinced)|"
         r"(?:were|was) unaware (?:as to )?whether|doubt(?:ed|s)? (?:it|this|that|the claim))", re.I)),
-    ("denied", re.compile(r"\b(den(?:y|ied|ies|ying)|rejected any involvement|had nothing to do)\b", re.I)),
+    # a denial is of a part in the attack ("denied involvement", "denied that it was behind the blast"), not of
+    # any other fact ("denied that its dead member was a suicide bomber")
+    ("denied", re.compile(
+        r"\b(den(?:y|ied|ies|ying)\s+(?:(?:any|all|its|their|his|her|the|a|direct|that|it|they|he|she|was|were|had|"
+        r"has|have|been|ever|of)\s+){0,4}(?:involvement|involved|responsib\w*|role|part|links?|connections?|ties|"
+        r"behind|carr\w+ out|hand|claims?|claiming|accusations?|allegations?|charges?|anything to do|"
+        r"(?:the\s+)?(?:attacks?|bombings?|blasts?|killings?|shooting|raid|assault))\b|"
+        r"den(?:y|ied|ies|ying)\s+(?:it|this|that|them|the reports?)\s*[.;,]|"
+        r"rejected any involvement|had nothing to do)", re.I)),
     ("claimed", re.compile(
         r"\b(claim(?:ed|s|ing)?\s+(?:of\s+)?(?:full\s+)?(?:responsib\w*|credit|the attacks?|the bombings?|"
         r"the shooting|the assault|the blasts?|the raid|an attack|attacks?|a deadly|deadly|"
