@@ -309,6 +309,18 @@ def test_a_one_sentence_item_without_an_attack_and_its_toll_is_not(extract, text
     assert [m for m in extract(article("not-brief", text)) if m.role == "reported"] == []
 
 
+@pytest.mark.parametrize("text, city", [
+    ("A bomb exploded outside a police station in Aktobe, some 1,500 km west of Astana, the capital, on Monday, "
+     "killing two police officers.", "Aktobe"),
+    # the counter-example: the reference city is also named plainly as where the attack happened
+    ("A bomb exploded outside a police station in Astana on Monday, killing two police officers. Last week a "
+     "blast wounded three people in Karaganda, 200 km southeast of Astana.", "Astana"),
+])
+def test_a_city_named_only_as_a_reference_point_is_not_the_place(extract, text, city):
+    [m] = [m for m in extract(article("reference", text)) if m.role == "reported"]
+    assert m.city == city
+
+
 RAMMING = article("ramming", """\
 Two dead in car-ramming attack on market in Lyon
 A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \

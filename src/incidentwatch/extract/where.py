@@ -140,9 +140,15 @@ def choose_place(sents: list[Sentence], title_end: int,
         # "Krasnogorsk, near Moscow": prefer the named town over the big city it is near
         # and a town named beside a city given as its reference point ("Naurskaya, northwest of Grozny")
         reference = any(is_reference(m, s) for s in sents for m in s.places if m.place is best)
+        # "in Atyrau, some 2,500 km west of Astana": the town the sentence places by the reference point
+        # when the sentences name that city only so
+        only_reference = all(is_reference(m, s) for s in sents for m in s.places if m.place is best)
+        placed = {o.place for s in sents if only_reference and s.attack for m in s.places
+                  if m.place is best and is_reference(m, s)
+                  for o in s.places if o.start < m.start and o.place is not best and o.place.kind == "city"}
         for p in cities:
-            if p is not best and p.population < best.population and weight[p] >= 0.5 * weight[best] \
-                    and distance_km(p, best) < (120 if reference else 40):
+            if p is not best and weight[p] >= 0.5 * weight[best] and (p in placed or (
+                    p.population < best.population and distance_km(p, best) < (120 if reference else 40))):
                 best = p
         return best, first[best]
     regions = [p for p in weight if p.kind == "admin1"]
