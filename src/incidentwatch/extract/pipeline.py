@@ -94,6 +94,11 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         # no date in the text: it happened on or before the day it was reported
         m.date, m.date_precision = fallback_date, "reported"
     attack_sents = [s for s in sents if s.attack or s.start < title_end]
+
+    def earlier(pos: int, s: Sentence) -> bool:
+        # an older attack the sentence recalls ("the car bombing that killed a journalist in 2019")
+        return role == "reported" and (recalls_earlier(s) or about_earlier(pos, s, m.date))
+
     place, pm = choose_place(attack_sents or sents, title_end)
     if place is None:
         place, pm = choose_place(sents, title_end)
@@ -118,8 +123,8 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         ev.append(Evidence("place", article.id, pm.start, pm.end, sent.text))
     for section, attr, near in (("attack_types", "attack_types", False), ("target_types", "target_types", True),
                                 ("weapon_types", "weapon_types", False)):
-        cats, m.type_basis[section] = select(section, candidates(section, attack_sents, article, near, title_end),
-                                             len(attack_sents))
+        cats, m.type_basis[section] = select(
+            section, candidates(section, attack_sents, article, near, title_end, earlier), len(attack_sents))
         if section == "attack_types":
             cats = hostages_held(cats, attack_sents)
         setattr(m, attr, sorted(cats))

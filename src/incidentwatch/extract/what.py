@@ -10,6 +10,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from ..learn import linear
 from ..model import Article, Evidence
@@ -62,9 +63,11 @@ class TypeCandidate:
 
 
 def candidates(section: str, sents: list[Sentence], article: Article, near_triggers=False,
-               title_end: int = 0) -> list[TypeCandidate]:
+               title_end: int = 0, earlier: Callable[[int, Sentence], bool] | None = None) -> list[TypeCandidate]:
     """Categories named in the incident's sentences; targets only where an attack word reaches them
-    ("opened fire on worshippers", "the metro bombing"), and never as the one who speaks."""
+    ("opened fire on worshippers", "the metro bombing"), and never as the one who speaks.  `earlier(pos,
+    sentence)` says a word tells of an older attack the sentence recalls ("the car bombing of 2019"): such
+    words name no category of this one."""
     found: dict[str, TypeCandidate] = {}
     m = matcher(section)
     for i, s in enumerate(sents):
@@ -77,6 +80,8 @@ def candidates(section: str, sents: list[Sentence], article: Article, near_trigg
             if near_triggers and not any(ta - TARGET_BEFORE <= a and b <= tb + TARGET_AFTER for ta, tb in triggers):
                 continue
             if near_triggers and cat in AGENT_PRONE and not _victim_word(text, a, b):
+                continue
+            if earlier is not None and s.start >= title_end and earlier(s.start + a, s):
                 continue
             fallback = _attacker_word(section, text[a:b])
             c = found.get(cat)
