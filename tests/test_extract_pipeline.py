@@ -321,6 +321,31 @@ def test_a_city_named_only_as_a_reference_point_is_not_the_place(extract, text, 
     assert m.city == city
 
 
+ROCKETS = article("rockets", """\
+Rocket attack on air base near Kirkuk kills contractor
+Several rockets struck an Iraqi military base near Kirkuk on Friday evening, killing a civilian contractor and \
+wounding four soldiers, officials said.
+No group claimed the rocket attack, the third on the base this month.
+""")
+
+# the counter-example: a rocket that is no weapon
+LAUNCH = article("launch", """\
+Rocket explodes on launch pad during test
+A rocket exploded on its launch pad in Baikonur on Friday during an engine test, the space agency said.
+Nobody was hurt, and the cause of the failure is being investigated, the agency said.
+""")
+
+
+def test_a_rocket_attack_is_a_bombing_with_explosives(extract):
+    [m] = [m for m in extract(ROCKETS) if m.role == "reported"]
+    assert (m.attack_types, m.weapon_types) == (["Bombing/Explosion"], ["Explosives"])
+    assert "Military" in m.target_types
+
+
+def test_a_rocket_that_fails_at_its_launch_is_no_attack(extract):
+    assert [m for m in extract(LAUNCH) if m.role == "reported"] == []
+
+
 RAMMING = article("ramming", """\
 Two dead in car-ramming attack on market in Lyon
 A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \
