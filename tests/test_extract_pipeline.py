@@ -346,6 +346,30 @@ def test_a_rocket_that_fails_at_its_launch_is_no_attack(extract):
     assert [m for m in extract(LAUNCH) if m.role == "reported"] == []
 
 
+@pytest.mark.parametrize("text", [
+    "Gunmen attacked the village of Djibassou in Burkina Faso on Sunday night, killing 23 people, officials said.",
+    "Gunmen killed 23 people on Sunday night in Djibassou, a farming village in northern Burkina Faso, officials said.",
+])
+def test_a_village_the_gazetteer_lacks_keeps_the_reports_name(extract, text):
+    [m] = [m for m in extract(article("village", text)) if m.role == "reported"]
+    assert (m.city, m.country, m.lat, m.lon) == ("Djibassou", "Burkina Faso", None, None)
+    [place] = [e for e in m.evidence if e.field == "place" and text[e.start:e.end] == "Djibassou"]
+
+
+@pytest.mark.parametrize("text, city", [
+    # counter-examples: a town the gazetteer knows is resolved as any other, with its coordinates ...
+    ("Gunmen attacked the town of Gwoza in Borno state on Sunday night, killing 23 people, officials said.", "Gwoza"),
+    # ... and a village of an older attack the report recalls is not this one's
+    ("Gunmen killed 23 people in an attack on a market in Borno state on Sunday night, officials said. The "
+     "gunmen also set fire to shops. In an earlier attack last year the militants burned the village of "
+     "Djibassou.", None),
+])
+def test_only_an_unknown_settlement_of_this_attack_is_kept_unlocated(extract, text, city):
+    [m] = [m for m in extract(article("village", text)) if m.role == "reported"]
+    assert (m.city, m.admin1, m.country) == (city, "Borno", "Nigeria")
+    assert m.lat is not None
+
+
 RAMMING = article("ramming", """\
 Two dead in car-ramming attack on market in Lyon
 A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \

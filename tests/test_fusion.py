@@ -30,6 +30,7 @@ import pytest
 
 from incidentwatch import api
 from incidentwatch.fuse import cluster, fuse
+from incidentwatch.fuse.cluster import places_agree
 from incidentwatch.fuse.merge import default_policy, merge
 from incidentwatch.model import Claim, Figure, Mention
 from incidentwatch.store import Store
@@ -307,6 +308,24 @@ def test_a_policy_file_of_ones_own_changes_the_toll_shown(tmp_path):
     assert (by_default.killed.best, by_median.killed.best) == (19, 17)
     assert (by_median.killed.min, by_median.killed.max) == (9, 22)
     assert by_median.values == by_default.values, "the policy picks a value; it keeps the same values"
+
+
+# 4b. a town the gazetteer lacks -------------------------------------------------------------------------------
+
+def unlisted(article_id: str, city: str, admin1: str, **fields) -> Mention:
+    """A report of a village in Dagestan that the gazetteer does not know: its name, no coordinates."""
+    return Mention(id=f"{article_id}#0", article_id=article_id, date=DAGESTAN_DAY, date_precision="day",
+                   country="Russia", admin1=admin1, city=city, published=DAGESTAN_DAY + dt.timedelta(days=1),
+                   **fields)
+
+
+def test_a_village_without_coordinates_joins_the_reports_of_its_region_and_its_own_name():
+    village = unlisted("village-a", "Tsumada-Urukh", "Dagestan", attack_types=["Armed Assault"])
+    assert places_agree(village, unlisted("village-b", "Tsumada-Urukh", "Dagestan"))
+    assert places_agree(village, report("derbent", "Derbent", DAGESTAN_DAY)), \
+        "how far it lies from Derbent is unknown; the region is the same"
+    # the counter-example: a town of another region is another place
+    assert not places_agree(village, report("moscow", "Moscow", DAGESTAN_DAY))
 
 
 # 5. a report that contradicts the others ---------------------------------------------------------------------

@@ -34,7 +34,7 @@ from .relevance import could_report_attack
 from .sentences import Sentence, analyse
 from .what import candidates, hostages_held, select
 from .when import about_earlier, date_refs, in_aside, incident_date, is_background
-from .where import aside, choose_place, recalls_earlier
+from .where import aside, choose_place, recalls_earlier, unlisted_town
 
 
 _HEADLINE_MAX = 200
@@ -121,6 +121,12 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         m.lat, m.lon = place.lat, place.lon
         sent = next(s for s in sents if s.start <= pm.start < s.end)
         ev.append(Evidence("place", article.id, pm.start, pm.end, sent.text))
+    if place is not None and place.kind != "city" and (town := unlisted_town(attack_sents, place)):
+        # "the village of Solhan", which the gazetteer lacks: the report's name, in the region it gives, and
+        # no coordinates (a region's would be a false precision)
+        m.city, s, a, b = town
+        m.lat = m.lon = None
+        ev.append(Evidence("place", article.id, a, b, s.text))
     for section, attr, near in (("attack_types", "attack_types", False), ("target_types", "target_types", True),
                                 ("weapon_types", "weapon_types", False)):
         cats, m.type_basis[section] = select(

@@ -11,9 +11,9 @@ import functools
 import re
 from collections import Counter
 
-from .gazetteer import Place
+from .gazetteer import Place, gazetteer
 from .lexicon import load_toml
-from .places import PlaceMention, distance_km
+from .places import _CALENDAR, PlaceMention, distance_km
 from .sentences import Sentence, event_spans
 
 
@@ -157,3 +157,42 @@ def choose_place(sents: list[Sentence], title_end: int,
         return best, first[best]
     best = max(weight, key=lambda p: weight[p])
     return best, first[best]
+
+
+_NAME = r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})"
+
+
+@functools.cache
+def _unlisted_patterns() -> list[re.Pattern]:
+    nouns = "|".join(map(re.escape, sorted(load_toml("lang/en/places.toml")["unlisted"]["nouns"], key=len,
+                                           reverse=True)))
+    return [re.compile(r"\b(?:%s) of %s" % (nouns, _NAME)),  # "the village of Solhan"
+            re.compile(r"%s, an? (?:[a-z-]+ ){0,2}(?:%s)\b" % (_NAME, nouns)),  # "Huyum, a remote village"
+            re.compile(r"\b(?:in|near|at|on|attacked|raided|stormed) (?:the )?%s (?:%s)\b" % (_NAME, nouns))]
+
+
+def unlisted_town(sents: list[Sentence], around: Place | None) -> tuple[str, Sentence, int, int] | None:
+    """A town the sentences name as a settlement but the gazetteer does not know in the country of `around`
+    (the region or country the report's places give): its name, sentence and span.  A name the gazetteer
+    knows there is no unlisted town (the places found it, or passed it over for a reason)."""
+    from .gazetteer import fold
+
+    gz = gazetteer()
+    for s in sents:
+        if s.caption or recalls_earlier(s):
+            continue
+        for pat in _unlisted_patterns():
+            for m in pat.finditer(s.text):
+                name = m.group("name")
+                key = fold(name)
+                if key.lower() in _CALENDAR or key in gz.macro_regions or len(key) < 3:
+                    continue
+                known = gz.lookup(name)
+                if any(p.kind in ("country", "admin1") for p in known) or \
+                        (around is not None and any(p.cc == around.cc for p in known)):
+                    continue
+                if any(pm.start - s.start <= m.start("name") < pm.end - s.start and pm.place is not None
+                       and pm.place.kind != "city" for pm in s.places):
+                    continue
+                return name, s, s.start + m.start("name"), s.start + m.end("name")
+    return None

@@ -47,8 +47,13 @@ def places_agree(a: Mention, b: Mention) -> bool:
     if a.country and b.country and fold(a.country) != fold(b.country):
         return False
     if a.city and b.city:
+        if fold(a.city) == fold(b.city):
+            return True
+        if None in (a.lat, b.lat):
+            # a town the gazetteer lacks ("the village of Solhan"): how far it lies is unknown, its region not
+            return not (a.admin1 and b.admin1) or fold(a.admin1) == fold(b.admin1)
         # "Krasnogorsk" and "Moscow" for one concert hall: a town and the city it is near
-        return fold(a.city) == fold(b.city) or _km(a, b) <= NEAR_KM
+        return _km(a, b) <= NEAR_KM
     if a.admin1 and b.admin1:
         return fold(a.admin1) == fold(b.admin1)
     return bool(a.country and b.country)
