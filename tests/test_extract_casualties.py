@@ -318,3 +318,17 @@ def test_the_counts_of_a_list_after_an_active_toll_verb_add_up(sentence, expecte
 ])
 def test_a_list_stops_where_the_toll_s_count_ends(sentence, expected):
     assert {k: f.best for k, f in counts(sentence).items() if k in expected} == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "The group said five security personnel were killed or wounded in the attack.",
+    "Gunmen opened fire on the crowd, killing or wounding 30 people.",
+])
+def test_the_dead_and_the_hurt_counted_together_are_neither_count(sentence):
+    assert counts(sentence) == {}
+
+
+def test_a_killed_count_beside_a_wounded_one_is_still_read():
+    # the counter-example: "and", not "or"
+    assert counts("The attack killed 3 people and wounded 5 others.") == {
+        "killed": Figure(3, 3, 3), "injured": Figure(5, 5, 5)}

@@ -22,12 +22,14 @@ INJURE = "(?:" + "|".join(sorted(_VERBS["injured"], key=len, reverse=True)) + ")
 AUX = r"(?:(?:were|was|have been|has been|had been|are|is|being|got|also|reportedly|later|all|been|\s)+)?"
 GAP = r"(?P<gap>(?:[\s,]+(?!and\b|or\b|of\b|in\b|at\b|by\b|after\b|when\b|were\b|was\b|had\b|have\b|left\b|leaving\b|killing\b|killed\b|injuring\b|that\b|who\b|which\b|\d)[\w'’\"“”-]+){0,4}?)"
 
+# "five were killed or wounded", "killing or wounding 30": the dead and the hurt together, neither count
+_EITHER = r"(?!\s+or\s+(?:killed|wounded|injured|hurt|dead|killing|wounding|injuring))"
 _COUNT_THEN_VERB = re.compile(
-    rf"(?<![\w.,])(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+{AUX}(?P<verb>{KILL}|{INJURE})\b"
+    rf"(?<![\w.,])(?P<q>{QUALIFIER})?(?P<num>{NUM}){GAP}\s+{AUX}(?P<verb>{KILL}|{INJURE})\b{_EITHER}"
     rf"(?!\s+(?:{QUALIFIER})?(?:{NUM})\b)(?!\s+(?:people|civilians|the|a|an|his|her|their|its|dozens|scores|"
     rf"hundreds|several|many|police|officers|worshippers|soldiers)\b)", re.I)
 _VERB_THEN_COUNT = re.compile(
-    rf"\b(?P<verb>killing|killed|kills|kill|claimed the lives of|claiming the lives of|deaths? of|"
+    rf"\b(?<!\bor\s)(?P<verb>killing|killed|kills|kill|claimed the lives of|claiming the lives of|deaths? of|"
     rf"injuring|wounding|injured|wounded|injures|wounds|hurting)\s+(?:the\s+|all\s+)?(?P<q>{QUALIFIER})?(?P<num>{NUM})(?![\w,.]\d)"
     rf"(?P<gap>(?:\s+[\w'’-]+){{0,3}}?)(?=[\s,.;:)]|$)", re.I)
 _LEFT = re.compile(
