@@ -315,6 +315,9 @@ def test_the_counts_of_a_list_after_an_active_toll_verb_add_up(sentence, expecte
     ("The bomb killed 12 people, including a child, police said.", {"killed": 12}),
     ("The gunmen killed three police officers and wounded two civilians.", {"killed": 3, "injured": 2}),
     ("The bomb killed four soldiers in Kandahar and a policeman in Herat on Monday.", {"killed": 4}),
+    # a breakdown of the first count, not more victims
+    ("The assault wounded at least 12 people, three Americans and a governor among them.", {"injured": 12}),
+    ("The blast killed 12 people, three soldiers and two children.", {"killed": 12}),
 ])
 def test_a_list_stops_where_the_toll_s_count_ends(sentence, expected):
     assert {k: f.best for k, f in counts(sentence).items() if k in expected} == expected

@@ -209,6 +209,10 @@ _LIST_END = re.compile(r"[.;:!?()\u2014\u2013]|\s-\s|,\s+(?:including|among|most
                        r"before|while|and\s+(?:wounding|injuring|killing|leaving|left|wounded|injured))\b", re.I)
 
 
+_BREAKDOWN = re.compile(r"\bamong (?:them|whom|the (?:dead|victims|wounded|injured))\b", re.I)
+_TOTAL_NOUN = re.compile(r"\b(?:people|persons|others|in all|in total)$", re.I)
+
+
 def _active_lists(sentence: str, taken: list[tuple[int, int]]) -> list[tuple[str, Figure, int, int]]:
     """The counts of a list after an active toll verb, added up: "killing three police officers and two
     civilians" is five killed, "killed two soldiers and a civilian" three.  Each part must be a count (or
@@ -230,6 +234,8 @@ def _active_lists(sentence: str, taken: list[tuple[int, int]]) -> list[tuple[str
             pos += len(piece)
         if len(parts) < 2 or any(a < pos and verb.end() < b for a, b in taken):
             continue
+        if _BREAKDOWN.search(body) or _TOTAL_NOUN.search(parts[0][0].group(0)):
+            continue  # "12 people, three Americans and a governor among them": the first count holds the others
         by_kind: dict[str, list[Figure]] = {}
         for m, a, b in parts:
             fig = Figure(1, 1, 1) if m.group("num").lower() in ("a", "an") else figure_from(m.group("num"), m.group("q"))
