@@ -126,6 +126,9 @@ def test_a_kidnapping_s_hostages_are_no_barricade_incident_unless_held_at_the_sc
     ("The Baloch Liberation Army claimed Monday's bombing of the railway line.", "Baloch Liberation Army"),
     # the agent of a claim noun
     ("An unverified claim by the New IRA that it shot the detective is being examined by police.", "New IRA"),
+    # a group that says it, or its own people, did the attack
+    ("The Niger Delta Avengers said their fighters had bombed the export pipeline.", "Niger Delta Avengers"),
+    ("Boko Haram said it had attacked the army base in Monguno.", "Boko Haram"),
 ])
 def test_a_group_that_claims_the_attack_in_the_grammar_is_a_claimant(read, text, group):
     assert (group, "claimed", None, False) in read(text)
@@ -136,6 +139,8 @@ def test_a_group_that_claims_the_attack_in_the_grammar_is_a_claimant(read, text,
     "The New IRA claimed that the police had lied about the shooting.",  # no attack for an object
     "Police see parallels with earlier attacks claimed by Revolutionary Struggle.",  # a participle: other attacks
     "There has been no claim by any group for the bombing.",  # no claimant at all
+    "Boko Haram said the army had bombed its camps near the lake.",  # another did it
+    "Boko Haram said it had not attacked the village.",  # said it did not
 ])
 def test_a_claim_word_beside_a_group_is_no_claim_of_this_attack_otherwise(read, text):
     assert not [r for r in read(text) if r[1] == "claimed"]

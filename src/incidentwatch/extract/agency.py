@@ -27,6 +27,8 @@ def _cues(lang: str = "en") -> dict:
     return {"verbs": set(data["verbs"]["lemmas"]), "nouns": set(data["nouns"]["lemmas"]),
             "heads": set(data["unlisted"]["heads"]), "claim_verbs": set(data["claims"]["verbs"]),
             "claim_nouns": set(data["claims"]["nouns"]), "claimed": set(data["claims"]["objects"]),
+            "speech_verbs": set(data["claims"]["speech_verbs"]), "own_subjects": set(data["claims"]["own_subjects"]),
+            "own_possessives": set(data["claims"]["own_possessives"]),
             "not_groups": re.compile(r"\b(?:%s)" % "|".join(map(re.escape, data["unlisted"]["not_groups"])), re.I),
             "describing": re.compile(r"\s+(?:%s)\b" % "|".join(map(re.escape, data["unlisted"]["described_nouns"]))),
             "hedges": re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, data["hedges"]["words"])), re.I)}
@@ -111,6 +113,15 @@ def _claims(head) -> bool:
         objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
         return any(lemma(o) in cues["nouns"] | cues["claimed"] for o in objects) and \
             not any(c.dep_ == "neg" for c in verb.children)
+    if head.dep_ == "nsubj" and lemma(verb) in cues["speech_verbs"]:
+        # "X said its fighters had bombed the pipeline": the group says it did the attack
+        for done in (c for c in verb.children if c.dep_ == "ccomp" and lemma(c) in cues["verbs"]):
+            subjects = [c for c in done.children if c.dep_ == "nsubj"]
+            if any(c.dep_ == "neg" for c in done.children) or not subjects:
+                continue
+            if subjects[0].lower_ in cues["own_subjects"] or any(
+                    c.dep_ == "poss" and c.lower_ in cues["own_possessives"] for c in subjects[0].children):
+                return True
     claim = head.head.head
     if head.dep_ == "pobj" and head.head.lower_ == "by" and claim.pos_ == "NOUN" and lemma(claim) in cues["claim_nouns"]:
         # the noun only: "earlier attacks claimed by X" is a participle, of other attacks
