@@ -103,6 +103,10 @@ def test_bare_weekday_span_does_not_start_with_whitespace():
     ("The report is dated 2024-03-22.", dt.date(2024, 3, 22), None, "day"),
     ("The group carried out a string of raids in March 2024.", dt.date(2024, 3, 1), dt.date(2024, 3, 31), "month"),
     ("The group was outlawed in 2013.", dt.date(2013, 1, 1), dt.date(2013, 12, 31), "year"),
+    ("In 2013 the group was outlawed.", dt.date(2013, 1, 1), dt.date(2013, 12, 31), "year"),
+    # a year that qualifies an event: the event's date
+    ("The group is blamed for the 2013 siege of a shopping mall.", dt.date(2013, 1, 1), dt.date(2013, 12, 31), "year"),
+    ("He had led the inquiry into a 2011 car bombing.", dt.date(2011, 1, 1), dt.date(2011, 12, 31), "year"),
 ], ids=readable)
 @pytest.mark.parametrize("published", [WEDNESDAY_26_JUNE_2024, None], ids=["with publication date", "without"])
 def test_absolute_date_resolves_with_or_without_publication_date(sentence, expected_date, expected_end,
@@ -167,3 +171,11 @@ def test_named_days_come_from_the_language_data():
     assert holiday("New Years Eve", 2019) == dt.date(2019, 12, 31)  # the apostrophe is optional
     assert holiday("Orthodox Easter", 2019) == dt.date(2019, 4, 28)
     assert holiday("Independence Day", 2019) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "The 2000 people killed were mostly civilians.",  # a count, not a year
+    "A 2015 report by the ministry counted the dead.",  # a year, but of no event
+])
+def test_a_four_digit_number_before_other_words_is_no_date(sentence):
+    assert find_dates(sentence, WEDNESDAY_26_JUNE_2024) == []

@@ -370,6 +370,21 @@ def test_only_an_unknown_settlement_of_this_attack_is_kept_unlocated(extract, te
     assert m.lat is not None
 
 
+@pytest.mark.parametrize("recalled, city", [
+    ("The group is blamed for the 2013 siege of a shopping mall in Nairobi, in which 67 people died.", None),
+    # ... also when the sentence tells this attack first
+    ("The attack began at dawn on Monday and recalled the 2013 siege of a shopping mall in Nairobi.", None),
+    # the counter-example: the same town, named for this attack
+    ("The gunmen had driven from Nairobi, in which they had rented a house, police said.", "Nairobi"),
+])
+def test_a_town_of_an_older_attack_the_sentence_recalls_is_not_the_place(extract, recalled, city):
+    text = ("Gunmen kill 15 students at Kenyan college\n"
+            "Gunmen stormed a university college in northeastern Kenya on Monday, killing 15 students, officials "
+            "said. The attackers shot dead two guards at the gate. " + recalled)
+    [m] = [m for m in extract(article("recalled-town", text)) if m.role == "reported"]
+    assert (m.city, m.country) == (city, "Kenya")
+
+
 RAMMING = article("ramming", """\
 Two dead in car-ramming attack on market in Lyon
 A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \

@@ -248,3 +248,14 @@ def test_a_person_of_the_same_name_not_after_in_is_no_place(places):
     # the counter-example: the name as a person, with no "in", "near" or "outside" before it
     found, _ = places("Lyon told reporters on Monday that the market would reopen.")
     assert "Lyon" not in found or found["Lyon"] is None
+
+
+def test_a_venue_named_after_its_town_places_it_in_the_town(places):
+    found, _ = places("Gunmen stormed Garissa University College in Kenya at dawn, officials said.")
+    assert where(found["Garissa"])[:3] == ("city", "Garissa", "Kenya")
+
+
+def test_a_venue_named_after_no_town_places_nothing(places):
+    # the counter-example: a venue named after a person
+    found, _ = places("Gunmen stormed Kenyatta University in Kenya at dawn, officials said.")
+    assert not any(p is not None and p.kind == "city" for p in found.values())

@@ -51,7 +51,12 @@ PATTERNS = [
     ("offset", re.compile(r"\b(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"several|a few)\s+(?P<unit>days?|weeks?|months?|years?)\s+(?P<dir>ago|earlier|before|after)\b",
                           re.I)),
-    ("year", re.compile(rf"\b(?:in|since|of|during)\s+(?P<y>{_Y})\b")),
+    ("year", re.compile(rf"\b(?:in|since|of|during)\s+(?P<y>{_Y})\b", re.I)),
+    # "the 2013 siege of a mall": data/lang/en/dates.toml [year_events]
+    ("year", re.compile(rf"\b(?:the|a|an|its|their|that)\s+(?P<y>{_Y})(?=\s+(?:[\w-]+\s+){{0,2}}?(?:"
+                        + "|".join(map(re.escape, sorted(load_toml("lang/en/dates.toml")["year_events"]["nouns"],
+                                                         key=len, reverse=True)))
+                        + r")\b)", re.I)),
 ]
 
 

@@ -99,9 +99,13 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         # an older attack the sentence recalls ("the car bombing that killed a journalist in 2019")
         return role == "reported" and (recalls_earlier(s) or about_earlier(pos, s, m.date))
 
-    place, pm = choose_place(attack_sents or sents, title_end)
+    def earlier_place(pos: int, s: Sentence) -> bool:
+        # its place: only by the date nearest the name (recalls_earlier already weighs a sentence down)
+        return role == "reported" and about_earlier(pos, s, m.date)
+
+    place, pm = choose_place(attack_sents or sents, title_end, earlier=earlier_place)
     if place is None:
-        place, pm = choose_place(sents, title_end)
+        place, pm = choose_place(sents, title_end, earlier=earlier_place)
     elif place.kind == "city" and (named := aside(place, sents)):
         # the attack's sentences name the town only as a dateline or as where people went afterwards
         # ("QUETTA, Pakistan --", "the wounded were flown to Quetta"): a town another sentence names plainly

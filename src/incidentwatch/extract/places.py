@@ -9,6 +9,7 @@ says California.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from bisect import bisect_left, bisect_right
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from .gazetteer import Gazetteer, Place, fold, gazetteer, haversine_km, translit_key
+from .lexicon import load_toml
 
 PLACE_LABELS = {"GPE", "LOC", "FAC", "NORP", "ORG"}
 _LEADING = re.compile(r"^(?:the|a|an|in|near|of)\s+", re.I)
@@ -37,6 +39,22 @@ class PlaceMention:
     weak: bool = False  # an adjective ("Russian"), not a name
     label: str = "GPE"
     name: str = ""  # the name as looked up ("Magaramkent" for "Magaramkent village")
+
+
+@functools.cache
+def _venue_words() -> re.Pattern:
+    words = load_toml("lang/en/places.toml")["venues"]["words"]
+    return re.compile(r"\s+(?:%s)\b" % "|".join(map(re.escape, words)))
+
+
+def _venue_town(name: str) -> str | None:
+    """The words before a venue word in an organisation's name ("Garissa" of "Garissa University College"),
+    when they are one or two capitalised words."""
+    m = _venue_words().search(name)
+    if not m:
+        return None
+    town = name[:m.start()].strip()
+    return town if re.fullmatch(r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?", town) else None
 
 
 _LOCATIVE = re.compile(r"\b(?:in|near|outside)\s+$", re.I)
@@ -74,6 +92,14 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
                 out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, [gz.country(country)], weak=True))
             continue
         cands = gz.lookup(name)
+        if not cands and ent.label_ in ("ORG", "FAC") and (town := _venue_town(name)):
+            # "Garissa University College", "Kandahar Airport": the venue's town, where the name starts
+            cands = [c for c in gz.lookup(town) if c.kind == "city"]
+            if cands:
+                at = ent.text.find(town)
+                out.append(PlaceMention(ent.start_char + at, ent.start_char + at + len(town), town, cands,
+                                        label=ent.label_, name=town))
+            continue
         if not cands and ent.label_ in ("GPE", "LOC"):
             # "Dagestan's Karabudakhkent district", "Makhachkala region": try without the tail word
             short = re.sub(r"\s+(district|region|province|village|town|city|island|republic|settlement|state|"

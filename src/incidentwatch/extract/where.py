@@ -110,10 +110,11 @@ def aside(place: Place, sents: list[Sentence]) -> str | None:
     return "landmark" if "landmark" in kinds else ("dateline" if kinds else None)
 
 
-def choose_place(sents: list[Sentence], title_end: int,
-                 plain_only: bool = False) -> tuple[Place | None, PlaceMention | None]:
+def choose_place(sents: list[Sentence], title_end: int, plain_only: bool = False,
+                 earlier=None) -> tuple[Place | None, PlaceMention | None]:
     """The most specific place the incident's sentences agree on.  With `plain_only`, towns the sentences
-    name only aside (see `aside`) are passed over."""
+    name only aside (see `aside`) are passed over; `earlier(pos, sentence)` says a name is told of an older
+    attack the sentence recalls ("among them the 2013 siege of a mall in Nairobi"), which counts for nothing."""
     weight: Counter = Counter()
     first: dict[Place, PlaceMention] = {}
     region: Counter = Counter()
@@ -125,7 +126,7 @@ def choose_place(sents: list[Sentence], title_end: int,
             w *= 0.3  # "bombing the Moscow metro in 2010", "in an earlier kidnapping": history, not the event
         for m in s.places:
             pw = w * _place_weight(m, s)
-            if not pw:
+            if not pw or (earlier is not None and s.start >= title_end and earlier(m.start, s)):
                 continue
             weight[m.place] += pw
             if m.place.kind in ("city", "admin1"):
