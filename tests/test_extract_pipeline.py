@@ -385,6 +385,28 @@ def test_a_town_of_an_older_attack_the_sentence_recalls_is_not_the_place(extract
     assert (m.city, m.country) == (city, "Kenya")
 
 
+LAW_AFTER_ATTACKS = """\
+Parliament passes anti-terror law after attacks on tourists
+Caption: Deputies debate the anti-terror bill in Tunis, July 24, 2015.
+On Saturday parliament approved a new anti-terror law prompted by two deadly attacks on tourists.
+Last month a gunman shot dead 38 tourists in the beach city of Sousse, and in March two gunmen killed 21 tourists \
+at a museum in Tunis.
+Critics said the law could threaten hard-won freedoms.
+"""
+
+
+def test_a_photo_caption_s_date_is_not_the_attacks(extract):
+    mentions = extract(article("law", LAW_AFTER_ATTACKS, published=None))
+    assert all(m.date != dt.date(2015, 7, 24) for m in mentions)
+
+
+def test_the_same_date_in_the_body_dates_the_attack(extract):
+    # the counter-example: the body tells the attack on that day
+    text = LAW_AFTER_ATTACKS.replace("Last month a gunman", "On July 24, 2015, a gunman")
+    [m] = [m for m in extract(article("law-body", text, published=None)) if m.role == "reported"]
+    assert m.date == dt.date(2015, 7, 24)
+
+
 RAMMING = article("ramming", """\
 Two dead in car-ramming attack on market in Lyon
 A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \

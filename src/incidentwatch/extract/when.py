@@ -48,7 +48,8 @@ def incident_date(sents: list[Sentence], anchor: dt.date | None, published: dt.d
         return (anchor - ref.date).days <= BACKGROUND_GAP_DAYS and (ref.date - anchor).days <= 1
 
     scored = [(date_score(ref, s, rank), -rank, ref, s)
-              for rank, s in enumerate(x for x in sents if x.attack) for ref in s.dates
+              # a photo caption's date is when the picture was taken
+              for rank, s in enumerate(x for x in sents if x.attack and not x.caption) for ref in s.dates
               if near(ref) and not in_dateline(ref, s) and ref.kind != "offset"]  # "four days after" dates another event
     if anchor is None:  # only absolute dates that clearly attach to the attack
         scored = [x for x in scored if x[0] >= 2.5]
