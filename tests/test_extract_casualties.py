@@ -335,3 +335,22 @@ def test_a_killed_count_beside_a_wounded_one_is_still_read():
     # the counter-example: "and", not "or"
     assert counts("The attack killed 3 people and wounded 5 others.") == {
         "killed": Figure(3, 3, 3), "injured": Figure(5, 5, 5)}
+
+
+@pytest.mark.parametrize("headline, expected", [
+    ("Rocket strike on Iraqi base kills US contractor", {"killed": 1}),
+    ("US contractor killed, others hurt as missiles hit air base", {"killed": 1}),
+    ("Policeman shot dead in Quetta", {"killed": 1}),
+    ("Bomb wounds soldier near Kandahar", {"injured": 1}),
+])
+def test_a_headline_s_one_victim_without_an_article_is_one(headline, expected):
+    assert {k: f.best for k, f in counts(headline).items()} == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Gunmen kill police officers in Quetta",  # a plural: how many is not said
+    "The officer killed in March was buried on Sunday.",  # an article: another victim, told as such
+    "Police officer says the bomb was large",  # no toll verb
+])
+def test_a_bare_victim_noun_is_no_count_otherwise(sentence):
+    assert counts(sentence) == {}

@@ -268,6 +268,13 @@ def _singular_patterns() -> list[tuple[str, re.Pattern]]:
         out.append((kind, re.compile(r"%s\s+(?:[a-z]+\s+){0,1}?(?:%s)\b" % (noun, passive), re.I)))
         out.append((kind, re.compile(r"\b(?:%s)\s+%s(?!\s+(?:and|or)\s+(?:\d|one|two|three|four|five|six|"
                                      r"seven|eight|nine|ten|several|many|dozens|scores))" % (active, noun), re.I)))
+        # headline style, without the article
+        bare = r"(?:(?!(?:the|a|an|this|that|his|her|their|its|our|one)\b)[a-z][\w.]*\s+){0,2}?(?:%s)\b" % nouns
+        passive = "|".join(map(re.escape, t[f"{kind}_headline_passive"]))
+        active = "|".join(map(re.escape, t[f"{kind}_headline_active"]))
+        out.append((kind, re.compile(r"^\W*%s\s+(?:%s)\b" % (bare, passive), re.I)))
+        out.append((kind, re.compile(r"\b(?:%s)\s+%s(?=\s*(?:$|[,;:]|\s(?:in|at|near|on|as|after|during|outside)\b))"
+                                     % (active, bare), re.I)))
     return out
 
 
