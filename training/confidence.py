@@ -12,13 +12,14 @@ fuse.confidence.features, and it is not class-balanced: its output is meant to b
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import importlib.util
 import json
 import sys
 import tempfile
 from pathlib import Path
+
+from common import fit_and_report_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src/incidentwatch/data/confidence_model.json"
@@ -89,11 +90,7 @@ def print_table(name: str, rows: list[tuple[float, int]]) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--fit", type=Path, action="append", default=[], help="corpus folder to fit on")
-    ap.add_argument("--report", type=Path, action="append", default=[], help="corpus folder to report on only")
-    ap.add_argument("-C", type=float, default=1.0, help="inverse regularisation strength")
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap = fit_and_report_parser(__doc__.splitlines()[0], OUT)
     args = ap.parse_args(argv)
     if not SCORER.exists():
         print(f"skipped: {SCORER} is not here", file=sys.stderr)

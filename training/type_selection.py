@@ -13,11 +13,12 @@ of the split development corpora and reports both halves, against keeping every 
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import sys
 from pathlib import Path
+
+from common import fit_and_report_parser
 
 from incidentwatch.extract.pipeline import extract_article
 from incidentwatch.extract.nlp import load_nlp
@@ -104,11 +105,7 @@ def fit(rows: list[dict], section: str, c: float) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--fit", type=Path, action="append", default=[], help="corpus folder to fit on")
-    ap.add_argument("--report", type=Path, action="append", default=[], help="corpus folder to report on only")
-    ap.add_argument("-C", type=float, default=1.0, help="inverse regularisation strength")
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap = fit_and_report_parser(__doc__.splitlines()[0], OUT)
     ap.add_argument("--section", action="append", choices=SECTIONS,
                     help="the sections to select in (default: target_types, the only one where selection did "
                          "not lose on the check half; see BENCHMARKS.md)")
