@@ -259,3 +259,16 @@ def test_a_venue_named_after_no_town_places_nothing(places):
     # the counter-example: a venue named after a person
     found, _ = places("Gunmen stormed Kenyatta University in Kenya at dawn, officials said.")
     assert not any(p is not None and p.kind == "city" for p in found.values())
+
+
+def test_a_small_town_the_tagger_calls_a_person_after_in_is_a_place_in_the_country_named(nlp, places):
+    text = "Fighters stormed a border post in Mirjaveh this morning, a spokesman told reporters in Iran."
+    assert [e.label_ for e in nlp(text).ents if e.text == "Mirjaveh"] == ["PERSON"]
+    found, _ = places(text)
+    assert where(found["Mirjaveh"])[:2] == ("city", "Mīrjāveh")
+
+
+def test_a_small_town_after_in_is_not_taken_in_a_country_the_article_never_names(places):
+    # the counter-example: the same name with no country to vouch for it
+    found, _ = places("Fighters stormed a border post in Mirjaveh this morning, a spokesman said.")
+    assert found.get("Mirjaveh") is None

@@ -73,10 +73,11 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
     for ent in doc.ents:
         if ent.label_ == "PERSON" and _LOCATIVE.search(doc.text[max(0, ent.start_char - 12):ent.start_char]):
             # the tagger calls a town it does not know a person ("in Lyon"): after "in" or "near" a name the
-            # gazetteer knows as a city is one, trusted as a place when the city is a large one
+            # gazetteer knows as a city is one: trusted as a place when the city is a large one, else taken
+            # when the article names its country ("PREP")
             cands = [c for c in gz.lookup(_clean(ent.text)) if c.kind == "city"]
             if cands and fold(_clean(ent.text)) not in _NOT_PLACES:
-                label = "GPE" if cands[0].population >= TRUSTED_CITY else "SCAN"
+                label = "GPE" if cands[0].population >= TRUSTED_CITY else "PREP"
                 out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, cands, label=label,
                                         name=_clean(ent.text)))
             continue
@@ -126,7 +127,7 @@ _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "au
              "allah", "god", "christmas", "easter"}
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?(?![\w-])")
 # entity labels whose names are places only when the article's other places vouch for them
-_DOUBTFUL = {"ORG", "FAC", "SCAN"}
+_DOUBTFUL = {"ORG", "FAC", "SCAN", "PREP"}
 
 
 def _context(mentions: list[PlaceMention]) -> tuple[Counter, Counter, dict[str, tuple[Counter, Counter]]]:
@@ -253,8 +254,8 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None, text: str
             # "Derbent" tagged as an organisation: a city only inside a region (or a big city inside a
             # country) that the article names
             cands = [p for p in cands if p.kind in ("country", "admin1") and m.label != "SCAN" or
-                     (p.kind == "city" and ((p.cc, p.admin1) in regions or
-                                            (p.cc in countries and p.population >= 100_000)))]
+                     (p.kind == "city" and ((p.cc, p.admin1) in regions or (p.cc in countries and (
+                         p.population >= 100_000 or m.label == "PREP"))))]  # "in Mirjaveh": a town, if of the country
             if not cands:
                 continue
         best = max(cands, key=lambda p: _score(p, countries, regions))
