@@ -349,11 +349,14 @@ def test_a_rocket_that_fails_at_its_launch_is_no_attack(extract):
 @pytest.mark.parametrize("text", [
     "Gunmen attacked the village of Djibassou in Burkina Faso on Sunday night, killing 23 people, officials said.",
     "Gunmen killed 23 people on Sunday night in Djibassou, a farming village in northern Burkina Faso, officials said.",
+    # a spelling the gazetteer lacks ("Ash Shaykh Zuwayd" is there, not this one)
+    "A suicide bomber killed 23 people on Sunday night in Sheikh Zuweid, a city in North Sinai, Egypt.",
 ])
 def test_a_village_the_gazetteer_lacks_keeps_the_reports_name(extract, text):
     [m] = [m for m in extract(article("village", text)) if m.role == "reported"]
-    assert (m.city, m.country, m.lat, m.lon) == ("Djibassou", "Burkina Faso", None, None)
-    [place] = [e for e in m.evidence if e.field == "place" and text[e.start:e.end] == "Djibassou"]
+    town, country = ("Sheikh Zuweid", "Egypt") if "Zuweid" in text else ("Djibassou", "Burkina Faso")
+    assert (m.city, m.country, m.lat, m.lon) == (town, country, None, None)
+    [place] = [e for e in m.evidence if e.field == "place" and text[e.start:e.end] == town]
 
 
 @pytest.mark.parametrize("text, city", [
