@@ -410,6 +410,18 @@ def test_the_same_date_in_the_body_dates_the_attack(extract):
     assert m.date == dt.date(2015, 7, 24)
 
 
+@pytest.mark.parametrize("text, city", [
+    ("Gunmen kidnap footballer's father in Colombia\nGunmen on motorbikes kidnapped the father of the Liverpool "
+     "forward Luis Diaz in Barrancas, in northern Colombia, on Saturday, police said.", "Barrancas"),
+    # the counter-example: the same name, a place
+    ("Gunmen kidnap businessman in Liverpool\nGunmen on motorbikes kidnapped a businessman in Liverpool on "
+     "Saturday, police said.", "Liverpool"),
+])
+def test_a_town_s_name_that_names_its_team_is_not_the_place(extract, text, city):
+    [m] = [m for m in extract(article("team", text)) if m.role == "reported"]
+    assert m.city == city
+
+
 RAMMING = article("ramming", """\
 Two dead in car-ramming attack on market in Lyon
 A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \

@@ -272,3 +272,30 @@ def test_a_small_town_after_in_is_not_taken_in_a_country_the_article_never_names
     # the counter-example: the same name with no country to vouch for it
     found, _ = places("Fighters stormed a border post in Mirjaveh this morning, a spokesman said.")
     assert found.get("Mirjaveh") is None
+
+
+def test_a_country_whose_name_towns_share_still_vouches_for_itself(nlp, places):
+    # "Mali" is also the name of towns elsewhere: the country named still vouches for a town of its own that
+    # the tagger doubts ("in Ansongo", tagged as an organisation or a person)
+    text = "Gunmen attacked an army post in Ansongo in Mali on Sunday, killing four soldiers."
+    mentions = find_place_mentions(nlp(text))
+    assert any(p.kind == "city" for m in mentions if m.text == "Mali" for p in m.candidates), "why this test exists"
+    found, _ = places(text)
+    assert where(found["Mali"])[0] == "country"
+    assert where(found["Ansongo"])[:3] == ("city", "Ansongo", "Mali")
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Gunmen shot dead four men, one of them a native of Kano, at an army post in Maiduguri, Nigeria, on Monday.",
+     "Maiduguri"),
+    ("Gunmen shot dead two men from Kano at a checkpoint in Maiduguri, Nigeria, on Monday.", "Maiduguri"),
+    # the counter-example: where people were taken from is where the attack happened
+    ("Gunmen abducted 110 schoolgirls from Dapchi in Yobe state, Nigeria, on Monday.", "Dapchi"),
+])
+def test_where_someone_comes_from_is_not_the_place(nlp, text, place):
+    from incidentwatch.extract.pipeline import extract_article
+    from incidentwatch.model import Article
+
+    a = Article(id="from", text="Attack in Nigeria\n" + text, title="Attack in Nigeria")
+    [m] = [m for m in extract_article(a, nlp(a.text)) if m.role == "reported"]
+    assert m.city == place

@@ -108,7 +108,11 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
             if short != name:
                 name = short
                 cands = gz.lookup(short)
-        out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, cands, label=ent.label_, name=name))
+        label = ent.label_
+        if label in ("ORG", "FAC") and any(c.kind == "city" for c in cands) and \
+                _LOCATIVE.search(doc.text[max(0, ent.start_char - 12):ent.start_char]):
+            label = "PREP"  # "kidnapped in Barrancas", tagged an organisation: a town, if of the country named
+        out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, cands, label=label, name=name))
     # names the tagger missed: capitalised words that are places (kept only if the context supports them)
     covered = [(m.start, m.end) for m in out]
     for m in _CAPITALISED.finditer(doc.text):
@@ -139,9 +143,12 @@ def _context(mentions: list[PlaceMention]) -> tuple[Counter, Counter, dict[str, 
     for m in mentions:
         if m.label in _DOUBTFUL:
             continue  # only names the tagger calls places may vouch for others
-        mine = own.setdefault(fold(m.name or _clean(m.text)), (Counter(), Counter()))
-        if len(m.candidates) == 1 or (m.candidates and m.candidates[0].kind == "country"):
-            c = m.candidates[0]
+        key = fold(m.name or _clean(m.text))
+        mine = own.setdefault(key, (Counter(), Counter()))
+        # a country's own name ("Colombia", "Mali") vouches for it, whatever towns share the name
+        country = next((c for c in m.candidates if c.kind == "country" and fold(c.name) == key), None)
+        if country is not None or len(m.candidates) == 1 or (m.candidates and m.candidates[0].kind == "country"):
+            c = country or m.candidates[0]
             mine[0][c.cc] += 0.5 if m.weak else 1
             if c.kind in ("admin1", "city") and c.admin1:
                 mine[1][(c.cc, c.admin1)] += 1

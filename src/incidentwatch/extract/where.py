@@ -85,6 +85,8 @@ def _place_weight(m: PlaceMention, s: Sentence) -> float:
     if s.caption or is_elsewhere(m, s) or is_beside(m, s):
         return 0.1
     a, b = m.start - s.start, m.end - s.start
+    if _cues("elsewhere", "team").match(s.text[b:b + 30]):
+        return 0.0  # "the Liverpool forward": a team
     if _METONYMY.match(s.text[b:b + 40]) or re.search(r"\b(?:pro|anti)-$", s.text[max(0, a - 5):a], re.I):
         return 0.2
     if _LOCATIVE.search(s.text[max(0, a - 40):a]) and any(
