@@ -422,6 +422,18 @@ def test_a_town_s_name_that_names_its_team_is_not_the_place(extract, text, city)
     assert m.city == city
 
 
+@pytest.mark.parametrize("text, target", [
+    ("Militants kill three border guards\nMilitants attacked a frontier post on Tuesday, killing three border "
+     "guards, officials said.", "Military"),
+    # the counter-example: border guards who only speak are not the target
+    ("Gunmen kill shopkeeper\nGunmen shot dead a shopkeeper in the market of Chaman on Tuesday, border guards "
+     "said.", "Business"),
+])
+def test_border_guards_attacked_are_a_military_target(extract, text, target):
+    [m] = [m for m in extract(article("guards", text)) if m.role == "reported"]
+    assert m.target_types == [target]
+
+
 RAMMING = article("ramming", """\
 Two dead in car-ramming attack on market in Lyon
 A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \
