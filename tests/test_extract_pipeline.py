@@ -434,6 +434,18 @@ def test_border_guards_attacked_are_a_military_target(extract, text, target):
     assert m.target_types == [target]
 
 
+@pytest.mark.parametrize("text, types", [
+    ("Guerrillas kill 18 in jungle town\nGuerrillas killed at least 18 people in a jungle town in central Peru on "
+     "Sunday night, the army said.", ["Armed Assault"]),
+    # the counter-example: what the guerrillas did says what the attack was
+    ("Guerrillas bomb oil pipeline\nGuerrillas bombed an oil pipeline in northern Colombia on Sunday night, "
+     "killing two workers, the army said.", ["Bombing/Explosion"]),
+])
+def test_a_killing_by_guerrillas_is_an_armed_assault_only_when_nothing_else_says_what_it_was(extract, text, types):
+    [m] = [m for m in extract(article("guerrillas", text)) if m.role == "reported"]
+    assert m.attack_types == types
+
+
 RAMMING = article("ramming", """\
 Two dead in car-ramming attack on market in Lyon
 A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \
