@@ -446,6 +446,16 @@ def test_a_killing_by_guerrillas_is_an_armed_assault_only_when_nothing_else_says
     assert m.attack_types == types
 
 
+def test_another_attack_told_separately_does_not_date_the_report(extract):
+    text = ("Suicide bomber killed at checkpoint in Sinai\n"
+            "A suicide bomber was shot dead at an army checkpoint in Sheikh Zuweid, Egypt, on Monday, killing two "
+            "soldiers as his vest went off, the army said.\n"
+            "Separately, militants beheaded four men on Sunday near Bir al-Abd, tribal sources said.")
+    mentions = [m for m in extract(article("separately", text)) if m.role == "reported"]
+    assert mentions[0].date == dt.date(2024, 6, 24)  # Monday, not the other attack's Sunday
+    assert [m.date for m in mentions[1:]] == [dt.date(2024, 6, 23)]
+
+
 RAMMING = article("ramming", """\
 Two dead in car-ramming attack on market in Lyon
 A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \

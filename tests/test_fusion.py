@@ -328,6 +328,16 @@ def test_a_village_without_coordinates_joins_the_reports_of_its_region_and_its_o
     assert not places_agree(village, report("moscow", "Moscow", DAGESTAN_DAY))
 
 
+def test_two_attacks_one_article_tells_apart_stay_apart():
+    # a roundup: the extractor made two reported mentions of one article, the same day in one region
+    a = report("roundup", "Derbent", DAGESTAN_DAY, killed=2, n=0, attack_types=["Armed Assault"])
+    b = report("roundup", "Makhachkala", DAGESTAN_DAY, killed=2, n=1, attack_types=["Armed Assault"])
+    assert len(fuse([a, b])) == 2
+    # the counter-example: the same two mentions from two articles are one attack's reports
+    c = report("other-outlet", "Derbent", DAGESTAN_DAY, killed=2, attack_types=["Armed Assault"])
+    assert len(fuse([a, c])) == 1
+
+
 # 5. a report that contradicts the others ---------------------------------------------------------------------
 
 SYNAGOGUE = {"attack_types": ["Armed Assault"], "target_types": ["Religious Figures/Institutions"]}

@@ -220,7 +220,9 @@ def extract_article(article: Article, doc=None) -> list[Mention]:
     title_end = len(article.title) if article.title and article.text.startswith(article.title) else 0
     if not title_end and sents and len(sents[0].text) <= _HEADLINE_MAX and "\n" in article.text[sents[0].end:sents[0].end + 2]:
         title_end = sents[0].end
-    ref, ref_sent = incident_date(sents, anchor, article.published)
+    # "Separately, militants beheaded four men on Wednesday": another attack's day is not this one's
+    ref, ref_sent = incident_date([s for s in sents if not _separate_opener().match(s.text)], anchor,
+                                  article.published)
     main_date = ref.date if ref else article.published
     main: list[Sentence] = []
     background: dict[tuple, list[tuple[Sentence, DateRef]]] = defaultdict(list)

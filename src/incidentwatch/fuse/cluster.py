@@ -93,6 +93,8 @@ def match_score(a: Mention, b: Mention) -> float:
     shared town); agreeing types, groups, tolls and venue names raise the score, contradictions lower it."""
     if a.country and b.country and fold(a.country) != fold(b.country):
         return 0.0
+    if a.article_id == b.article_id:
+        return 0.0  # the extractor told them apart: a roundup's attacks are one incident each
     dated = a.date is not None and b.date is not None
     if dated and not dates_agree(a, b):
         return 0.0
