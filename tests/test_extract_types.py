@@ -124,3 +124,23 @@ def test_the_same_category_told_of_this_attack_counts(extract):
                                   "was wounded again in a car bombing in Omagh later that evening")
     m = extract(article("same-day", text))
     assert "Bombing/Explosion" in m.attack_types
+
+
+GUARDS_FIRED = article("guards-fired", """\
+Suicide bomber killed at army checkpoint
+A suicide bomber blew himself up at an army checkpoint outside Arish on Monday, killing two soldiers, the army said.
+Soldiers at the checkpoint opened fire on the suicide bomber before he reached the barrier, the army said.
+""")
+
+
+def test_the_guards_firing_at_the_attacker_is_no_armed_assault(extract):
+    m = extract(GUARDS_FIRED)
+    assert (m.attack_types, m.weapon_types) == (["Bombing/Explosion"], ["Explosives"])
+
+
+def test_attackers_firing_at_their_victims_is_an_armed_assault(extract):
+    # the counter-example: the fire is aimed at the soldiers
+    m = extract(article("attackers-fired", GUARDS_FIRED.text.replace(
+        "Soldiers at the checkpoint opened fire on the suicide bomber before he reached the barrier",
+        "Gunmen who came with him opened fire on the soldiers at the barrier")))
+    assert "Armed Assault" in m.attack_types and "Firearms" in m.weapon_types

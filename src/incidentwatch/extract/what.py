@@ -83,6 +83,8 @@ def candidates(section: str, sents: list[Sentence], article: Article, near_trigg
                 continue
             if earlier is not None and s.start >= title_end and earlier(s.start + a, s):
                 continue
+            if section in ("attack_types", "weapon_types") and _at_the_attackers(text, b):
+                continue  # "guards opened fire on the suicide bomber": the response, not the attack
             fallback = _attacker_word(section, text[a:b])
             c = found.get(cat)
             if c is None or (c.fallback and not fallback):
@@ -94,6 +96,19 @@ def candidates(section: str, sents: list[Sentence], article: Article, near_trigg
                 c.sentences += 1
                 c.headline = c.headline or s.start < title_end
     return list(found.values())
+
+
+@functools.cache
+def _attackers_after() -> re.Pattern:
+    nouns = pattern("perpetrator_nouns", "words").pattern
+    return re.compile(r"^\s+(?:(?:on|at|upon)\s+)?(?:the|a|an|two|three|four|five|several|all)?\s*(?:[\w-]+\s+){0,2}?"
+                      + nouns, re.I)
+
+
+def _at_the_attackers(text: str, end: int) -> bool:
+    """A firing word aimed at the attackers ("opened fire on the suicide bomber", "fired at the gunmen"):
+    what the guards did, not what the attack was."""
+    return bool(_attackers_after().match(text[end:end + 60]))
 
 
 def categories(section: str, sents: list[Sentence], article: Article, near_triggers=False,
