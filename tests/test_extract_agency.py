@@ -129,6 +129,8 @@ def test_a_kidnapping_s_hostages_are_no_barricade_incident_unless_held_at_the_sc
     # a group that says it, or its own people, did the attack
     ("The Niger Delta Avengers said their fighters had bombed the export pipeline.", "Niger Delta Avengers"),
     ("Boko Haram said it had attacked the army base in Monguno.", "Boko Haram"),
+    # a claim the name qualifies
+    ("Police are examining a purported New IRA claim over the shooting of the detective.", "New IRA"),
 ])
 def test_a_group_that_claims_the_attack_in_the_grammar_is_a_claimant(read, text, group):
     assert (group, "claimed", None, False) in read(text)
@@ -141,6 +143,7 @@ def test_a_group_that_claims_the_attack_in_the_grammar_is_a_claimant(read, text,
     "There has been no claim by any group for the bombing.",  # no claimant at all
     "Boko Haram said the army had bombed its camps near the lake.",  # another did it
     "Boko Haram said it had not attacked the village.",  # said it did not
+    "There was no New IRA claim for the bombing.",  # no claim
 ])
 def test_a_claim_word_beside_a_group_is_no_claim_of_this_attack_otherwise(read, text):
     assert not [r for r in read(text) if r[1] == "claimed"]
