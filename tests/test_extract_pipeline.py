@@ -456,6 +456,19 @@ def test_another_attack_told_separately_does_not_date_the_report(extract):
     assert [m.date for m in mentions[1:]] == [dt.date(2024, 6, 23)]
 
 
+@pytest.mark.parametrize("text, country", [
+    ("Gunmen kidnap four from resort\nGunmen kidnapped four people, a Norwegian and two Canadians among them, from a "
+     "Philippine resort late on Monday, police said. The gunmen fled by boat with the hostages, police said.",
+     "Philippines"),
+    # the counter-example: the nationality of a thing attacked, with no other place, is the place given
+    ("Gunmen attack Norwegian ship\nGunmen attacked a Norwegian ship late on Monday, killing two sailors, the "
+     "owners said. The gunmen fled by boat, police said.", "Norway"),
+])
+def test_a_nationality_said_of_people_is_not_the_place(extract, text, country):
+    [m] = [m for m in extract(article("nationals", text)) if m.role == "reported"]
+    assert m.country == country
+
+
 RAMMING = article("ramming", """\
 Two dead in car-ramming attack on market in Lyon
 A man drove his car into a crowd of shoppers at an open-air market in Lyon on Monday, killing two people and \

@@ -78,8 +78,13 @@ def _nationals() -> re.Pattern:
 
 def _place_weight(m: PlaceMention, s: Sentence) -> float:
     if m.weak:
-        # "three Chinese nationals", "the Iranian embassy": people or a mission abroad, not the place
-        return 0.0 if _nationals().match(s.text[m.end - s.start:m.end - s.start + 40]) else 0.3
+        # "three Chinese nationals", "the Iranian embassy": people or a mission abroad, not the place; so is
+        # the nationality said as a noun ("a Norwegian and two Canadians")
+        a, b = m.start - s.start, m.end - s.start
+        as_noun = re.search(r"\b(?:a|an|one|two|three|four|five|six|several|\d+)\s+$", s.text[max(0, a - 12):a], re.I) \
+            and re.match(r"^s?(?:\s*[,.;:)]|\s+(?:and|or|among|in|from|were|was|who|had|have|with|on|at|as)\b|$)",
+                         s.text[b:b + 10])
+        return 0.0 if as_noun or _nationals().match(s.text[b:b + 40]) else 0.3
     if is_dateline(m, s):
         return 0.2
     if s.caption or is_elsewhere(m, s) or is_beside(m, s):
