@@ -123,7 +123,7 @@ def _claims(head) -> bool:
                     c.dep_ == "poss" and c.lower_ in cues["own_possessives"] for c in subjects[0].children):
                 return True
     if head.pos_ == "NOUN" and lemma(head) in cues["claim_nouns"]:
-        # the name qualifies a claim: "a purported New IRA claim over the shooting", "the group's claim"
+        # the name qualifies a claim: "a purported Revolutionary Front claim over the shooting", "the group's claim"
         return not any(c.dep_ == "neg" or c.lower_ in ("no", "any") for c in head.children)
     claim = head.head.head
     if head.dep_ == "pobj" and head.head.lower_ == "by" and claim.pos_ == "NOUN" and lemma(claim) in cues["claim_nouns"]:

@@ -95,13 +95,14 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         m.date, m.date_precision = fallback_date, "reported"
     attack_sents = [s for s in sents if s.attack or s.start < title_end]
 
-    def earlier(pos: int, s: Sentence) -> bool:
-        # an older attack the sentence recalls ("the car bombing that killed a journalist in 2019")
-        return role == "reported" and (recalls_earlier(s) or about_earlier(pos, s, m.date))
-
     def earlier_place(pos: int, s: Sentence) -> bool:
-        # its place: only by the date nearest the name (recalls_earlier already weighs a sentence down)
+        # a name told of an older attack, by the date nearest it (choose_place weighs a sentence that recalls
+        # one down already)
         return role == "reported" and about_earlier(pos, s, m.date)
+
+    def earlier(pos: int, s: Sentence) -> bool:
+        # an older attack the sentence recalls ("had led the inquiry into a car bombing in 2011")
+        return earlier_place(pos, s) or (role == "reported" and recalls_earlier(s))
 
     place, pm = choose_place(attack_sents or sents, title_end, earlier=earlier_place)
     if place is None:
@@ -126,7 +127,7 @@ def _build_mention(article: Article, mid: str, role: str, sents: list[Sentence],
         sent = next(s for s in sents if s.start <= pm.start < s.end)
         ev.append(Evidence("place", article.id, pm.start, pm.end, sent.text))
     if place is not None and place.kind != "city" and (town := unlisted_town(attack_sents, place)):
-        # "the village of Solhan", which the gazetteer lacks: the report's name, in the region it gives, and
+        # "the village of Djibassou", which the gazetteer lacks: the report's name, in the region it gives, and
         # no coordinates (a region's would be a false precision)
         m.city, s, a, b = town
         m.lat = m.lon = None

@@ -48,7 +48,7 @@ def _venue_words() -> re.Pattern:
 
 
 def _venue_town(name: str) -> str | None:
-    """The words before a venue word in an organisation's name ("Garissa" of "Garissa University College"),
+    """The words before a venue word in an organisation's name ("Kisumu" of "Kisumu Polytechnic School"),
     when they are one or two capitalised words."""
     m = _venue_words().search(name)
     if not m:
@@ -58,6 +58,11 @@ def _venue_town(name: str) -> str | None:
 
 
 _LOCATIVE = re.compile(r"\b(?:in|near|outside)\s+$", re.I)
+
+
+def _after_locative(text: str, start: int) -> bool:
+    """Does "in", "near" or "outside" stand right before the name starting at `start`?"""
+    return bool(_LOCATIVE.search(text[max(0, start - 12):start]))
 TRUSTED_CITY = 100_000  # people: a city this large named after "in" is the place, whatever the tagger says
 
 
@@ -71,7 +76,7 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
     gz = gz or gazetteer()
     out: list[PlaceMention] = []
     for ent in doc.ents:
-        if ent.label_ == "PERSON" and _LOCATIVE.search(doc.text[max(0, ent.start_char - 12):ent.start_char]):
+        if ent.label_ == "PERSON" and _after_locative(doc.text, ent.start_char):
             # the tagger calls a town it does not know a person ("in Lyon"): after "in" or "near" a name the
             # gazetteer knows as a city is one: trusted as a place when the city is a large one, else taken
             # when the article names its country ("PREP")
@@ -94,7 +99,7 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
             continue
         cands = gz.lookup(name)
         if not cands and ent.label_ in ("ORG", "FAC") and (town := _venue_town(name)):
-            # "Garissa University College", "Kandahar Airport": the venue's town, where the name starts
+            # "Kisumu Polytechnic School", "Herat Airport": the venue's town, where the name starts
             cands = [c for c in gz.lookup(town) if c.kind == "city"]
             if cands:
                 at = ent.text.find(town)
@@ -109,9 +114,8 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
                 name = short
                 cands = gz.lookup(short)
         label = ent.label_
-        if label in ("ORG", "FAC") and any(c.kind == "city" for c in cands) and \
-                _LOCATIVE.search(doc.text[max(0, ent.start_char - 12):ent.start_char]):
-            label = "PREP"  # "kidnapped in Barrancas", tagged an organisation: a town, if of the country named
+        if label in ("ORG", "FAC") and any(c.kind == "city" for c in cands) and _after_locative(doc.text, ent.start_char):
+            label = "PREP"  # "kidnapped in Soledad", tagged an organisation: a town, if of the country named
         out.append(PlaceMention(ent.start_char, ent.end_char, ent.text, cands, label=label, name=name))
     # names the tagger missed: capitalised words that are places (kept only if the context supports them)
     covered = [(m.start, m.end) for m in out]
@@ -262,7 +266,7 @@ def resolve(mentions: list[PlaceMention], gz: Gazetteer | None = None, text: str
             # country) that the article names
             cands = [p for p in cands if p.kind in ("country", "admin1") and m.label != "SCAN" or
                      (p.kind == "city" and ((p.cc, p.admin1) in regions or (p.cc in countries and (
-                         p.population >= 100_000 or m.label == "PREP"))))]  # "in Mirjaveh": a town, if of the country
+                         p.population >= 100_000 or m.label == "PREP"))))]  # "in Saravan": a town, if of the country
             if not cands:
                 continue
         best = max(cands, key=lambda p: _score(p, countries, regions))

@@ -88,9 +88,12 @@ def candidates(section: str, sents: list[Sentence], article: Article, near_trigg
             fallback = _attacker_word(section, text[a:b])
             c = found.get(cat)
             if c is None or (c.fallback and not fallback):
+                # the first firm word is the evidence; a word for the attackers only until one comes
                 evidence = Evidence(section, article.id, s.start + a, s.start + b, s.text)
-                c = found[cat] = TypeCandidate(cat, evidence, c.sentences if c else 0, c.first if c else i,
-                                               c.headline if c else False, fallback)
+                if c is None:
+                    c = found[cat] = TypeCandidate(cat, evidence, first=i, fallback=fallback)
+                else:
+                    c.evidence, c.fallback = evidence, False
             if cat not in named:
                 named.add(cat)
                 c.sentences += 1
@@ -109,13 +112,6 @@ def _at_the_attackers(text: str, end: int) -> bool:
     """A firing word aimed at the attackers ("opened fire on the suicide bomber", "fired at the gunmen"):
     what the guards did, not what the attack was."""
     return bool(_attackers_after().match(text[end:end + 60]))
-
-
-def categories(section: str, sents: list[Sentence], article: Article, near_triggers=False,
-               title_end: int = 0) -> dict[str, Evidence]:
-    """Every category named (see `candidates`), but those named only by words for the attackers when any
-    other is: "gunmen seized four hostages" says who attacked, the seizing what the attack was."""
-    return {c.type: c.evidence for c in categories_of(candidates(section, sents, article, near_triggers, title_end))}
 
 
 def type_features(c: TypeCandidate, cands: list[TypeCandidate], n_sents: int) -> dict[str, float]:
@@ -158,6 +154,8 @@ def select(section: str, cands: list[TypeCandidate], n_sents: int, fitted: dict 
 
 
 def categories_of(cands: list[TypeCandidate]) -> list[TypeCandidate]:
+    """Every candidate, but those named only by words for the attackers when any other is: "gunmen seized
+    four hostages" says who attacked, the seizing what the attack was."""
     firm = [c for c in cands if not c.fallback]
     return firm or cands
 

@@ -11,7 +11,7 @@ import functools
 import re
 from collections import Counter
 
-from .gazetteer import Place, gazetteer
+from .gazetteer import Place, fold, gazetteer
 from .lexicon import load_toml
 from .places import _CALENDAR, PlaceMention, distance_km
 from .sentences import Sentence, event_spans
@@ -77,10 +77,10 @@ def _nationals() -> re.Pattern:
 
 
 def _place_weight(m: PlaceMention, s: Sentence) -> float:
+    a, b = m.start - s.start, m.end - s.start
     if m.weak:
         # "three Chinese nationals", "the Iranian embassy": people or a mission abroad, not the place; so is
         # the nationality said as a noun ("a Norwegian and two Canadians")
-        a, b = m.start - s.start, m.end - s.start
         as_noun = re.search(r"\b(?:a|an|one|two|three|four|five|six|several|\d+)\s+$", s.text[max(0, a - 12):a], re.I) \
             and re.match(r"^s?(?:\s*[,.;:)]|\s+(?:and|or|among|in|from|were|was|who|had|have|with|on|at|as)\b|$)",
                          s.text[b:b + 10])
@@ -89,9 +89,8 @@ def _place_weight(m: PlaceMention, s: Sentence) -> float:
         return 0.2
     if s.caption or is_elsewhere(m, s) or is_beside(m, s):
         return 0.1
-    a, b = m.start - s.start, m.end - s.start
     if _cues("elsewhere", "team").match(s.text[b:b + 30]):
-        return 0.0  # "the Liverpool forward": a team
+        return 0.0  # "the Lyon striker": a team
     if _METONYMY.match(s.text[b:b + 40]) or re.search(r"\b(?:pro|anti)-$", s.text[max(0, a - 5):a], re.I):
         return 0.2
     if _LOCATIVE.search(s.text[max(0, a - 40):a]) and any(
@@ -121,7 +120,7 @@ def choose_place(sents: list[Sentence], title_end: int, plain_only: bool = False
                  earlier=None) -> tuple[Place | None, PlaceMention | None]:
     """The most specific place the incident's sentences agree on.  With `plain_only`, towns the sentences
     name only aside (see `aside`) are passed over; `earlier(pos, sentence)` says a name is told of an older
-    attack the sentence recalls ("among them the 2013 siege of a mall in Nairobi"), which counts for nothing."""
+    attack the sentence recalls ("recalled the 2013 siege of a shopping mall in Nairobi"), which counts for nothing."""
     weight: Counter = Counter()
     first: dict[Place, PlaceMention] = {}
     region: Counter = Counter()
@@ -148,12 +147,12 @@ def choose_place(sents: list[Sentence], title_end: int, plain_only: bool = False
         # "Krasnogorsk, near Moscow": prefer the named town over the big city it is near
         # and a town named beside a city given as its reference point ("Naurskaya, northwest of Grozny")
         reference = any(is_reference(m, s) for s in sents for m in s.places if m.place is best)
-        # "in Atyrau, some 2,500 km west of Astana": the town the sentence places by the reference point
+        # "in Aktobe, some 1,500 km west of Astana": the town the sentence places by the reference point
         # when the sentences name that city only so
         only_reference = all(is_reference(m, s) for s in sents for m in s.places if m.place is best)
-        placed = {o.place for s in sents if only_reference and s.attack for m in s.places
-                  if m.place is best and is_reference(m, s)
-                  for o in s.places if o.start < m.start and o.place is not best and o.place.kind == "city"}
+        placed = {o.place for s in sents if s.attack for m in s.places if m.place is best
+                  for o in s.places if o.start < m.start and o.place is not best and o.place.kind == "city"} \
+            if only_reference else set()
         for p in cities:
             if p is not best and weight[p] >= 0.5 * weight[best] and (p in placed or (
                     p.population < best.population and distance_km(p, best) < (120 if reference else 40))):
@@ -174,8 +173,8 @@ _NAME = r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2})"
 def _unlisted_patterns() -> list[re.Pattern]:
     nouns = "|".join(map(re.escape, sorted(load_toml("lang/en/places.toml")["unlisted"]["nouns"], key=len,
                                            reverse=True)))
-    return [re.compile(r"\b(?:%s) of %s" % (nouns, _NAME)),  # "the village of Solhan"
-            re.compile(r"%s, an? (?:[a-z-]+ ){0,2}(?:%s)\b" % (_NAME, nouns)),  # "Huyum, a remote village"
+    return [re.compile(r"\b(?:%s) of %s" % (nouns, _NAME)),  # "the village of Djibassou"
+            re.compile(r"%s, an? (?:[a-z-]+ ){0,2}(?:%s)\b" % (_NAME, nouns)),  # "Djibassou, a farming village"
             re.compile(r"\b(?:in|near|at|on|attacked|raided|stormed) (?:the )?%s (?:%s)\b" % (_NAME, nouns))]
 
 
@@ -183,8 +182,6 @@ def unlisted_town(sents: list[Sentence], around: Place | None) -> tuple[str, Sen
     """A town the sentences name as a settlement but the gazetteer does not know in the country of `around`
     (the region or country the report's places give): its name, sentence and span.  A name the gazetteer
     knows there is no unlisted town (the places found it, or passed it over for a reason)."""
-    from .gazetteer import fold
-
     gz = gazetteer()
     for s in sents:
         if s.caption or recalls_earlier(s):

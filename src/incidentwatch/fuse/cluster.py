@@ -50,7 +50,7 @@ def places_agree(a: Mention, b: Mention) -> bool:
         if fold(a.city) == fold(b.city):
             return True
         if None in (a.lat, b.lat):
-            # a town the gazetteer lacks ("the village of Solhan"): how far it lies is unknown, its region not
+            # a town the gazetteer lacks ("the village of Djibassou"): how far it lies is unknown, its region not
             return not (a.admin1 and b.admin1) or fold(a.admin1) == fold(b.admin1)
         # "Krasnogorsk" and "Moscow" for one concert hall: a town and the city it is near
         return _km(a, b) <= NEAR_KM
