@@ -21,6 +21,12 @@ def article(id: str, text: str, published: dt.date | None = TUESDAY_25_JUNE_2024
     return Article(id=id, text=text, title=text.split("\n", 1)[0], published=published)
 
 
+def the_report(extract, a: Article):
+    """The one attack the article reports (its recalled ones aside)."""
+    [m] = [m for m in extract(a) if m.role == "reported"]
+    return m
+
+
 @pytest.fixture(scope="module")
 def nlp():
     return load_nlp()
@@ -317,13 +323,13 @@ def test_a_one_sentence_item_without_an_attack_and_its_toll_is_not(extract, text
      "blast wounded three people in Karaganda, 200 km southeast of Astana.", "Astana"),
 ])
 def test_a_city_named_only_as_a_reference_point_is_not_the_place(extract, text, city):
-    [m] = [m for m in extract(article("reference", text)) if m.role == "reported"]
+    m = the_report(extract, article("reference", text))
     assert m.city == city
 
 
 ROCKETS = article("rockets", """\
-Rocket attack on air base near Kirkuk kills contractor
-Several rockets struck an Iraqi military base near Kirkuk on Friday evening, killing a civilian contractor and \
+Rocket attack on air base near Balad kills contractor
+Several rockets struck an Iraqi military base near Balad on Friday evening, killing a civilian contractor and \
 wounding four soldiers, officials said.
 No group claimed the rocket attack, the third on the base this month.
 """)
@@ -349,12 +355,12 @@ def test_a_rocket_that_fails_at_its_launch_is_no_attack(extract):
 @pytest.mark.parametrize("text", [
     "Gunmen attacked the village of Djibassou in Burkina Faso on Sunday night, killing 23 people, officials said.",
     "Gunmen killed 23 people on Sunday night in Djibassou, a farming village in northern Burkina Faso, officials said.",
-    # a spelling the gazetteer lacks ("Ash Shaykh Zuwayd" is there, not this one)
-    "A suicide bomber killed 23 people on Sunday night in Sheikh Zuweid, a city in North Sinai, Egypt.",
+    # told as a city
+    "A suicide bomber killed 23 people on Sunday night in Tondikiwindi, a city in Tillabéri region, Niger.",
 ])
 def test_a_village_the_gazetteer_lacks_keeps_the_reports_name(extract, text):
-    [m] = [m for m in extract(article("village", text)) if m.role == "reported"]
-    town, country = ("Sheikh Zuweid", "Egypt") if "Zuweid" in text else ("Djibassou", "Burkina Faso")
+    m = the_report(extract, article("village", text))
+    town, country = ("Tondikiwindi", "Niger") if "Tondikiwindi" in text else ("Djibassou", "Burkina Faso")
     assert (m.city, m.country, m.lat, m.lon) == (town, country, None, None)
     [place] = [e for e in m.evidence if e.field == "place" and text[e.start:e.end] == town]
 
@@ -368,7 +374,7 @@ def test_a_village_the_gazetteer_lacks_keeps_the_reports_name(extract, text):
      "Djibassou.", None),
 ])
 def test_only_an_unknown_settlement_of_this_attack_is_kept_unlocated(extract, text, city):
-    [m] = [m for m in extract(article("village", text)) if m.role == "reported"]
+    m = the_report(extract, article("village", text))
     assert (m.city, m.admin1, m.country) == (city, "Borno", "Nigeria")
     assert m.lat is not None
 
@@ -384,16 +390,16 @@ def test_a_town_of_an_older_attack_the_sentence_recalls_is_not_the_place(extract
     text = ("Gunmen kill 15 students at Kenyan college\n"
             "Gunmen stormed a university college in northeastern Kenya on Monday, killing 15 students, officials "
             "said. The attackers shot dead two guards at the gate. " + recalled)
-    [m] = [m for m in extract(article("recalled-town", text)) if m.role == "reported"]
+    m = the_report(extract, article("recalled-town", text))
     assert (m.city, m.country) == (city, "Kenya")
 
 
 LAW_AFTER_ATTACKS = """\
 Parliament passes anti-terror law after attacks on tourists
-Caption: Deputies debate the anti-terror bill in Tunis, July 24, 2015.
+Caption: Deputies debate the anti-terror bill in Rabat, July 24, 2015.
 On Saturday parliament approved a new anti-terror law prompted by two deadly attacks on tourists.
-Last month a gunman shot dead 38 tourists in the beach city of Sousse, and in March two gunmen killed 21 tourists \
-at a museum in Tunis.
+Last month a gunman shot dead 12 tourists in the beach town of Agadir, and in March two gunmen killed 9 tourists \
+at a museum in Rabat.
 Critics said the law could threaten hard-won freedoms.
 """
 
@@ -406,19 +412,19 @@ def test_a_photo_caption_s_date_is_not_the_attacks(extract):
 def test_the_same_date_in_the_body_dates_the_attack(extract):
     # the counter-example: the body tells the attack on that day
     text = LAW_AFTER_ATTACKS.replace("Last month a gunman", "On July 24, 2015, a gunman")
-    [m] = [m for m in extract(article("law-body", text, published=None)) if m.role == "reported"]
+    m = the_report(extract, article("law-body", text, published=None))
     assert m.date == dt.date(2015, 7, 24)
 
 
 @pytest.mark.parametrize("text, city", [
-    ("Gunmen kidnap footballer's father in Colombia\nGunmen on motorbikes kidnapped the father of the Liverpool "
-     "forward Luis Diaz in Barrancas, in northern Colombia, on Saturday, police said.", "Barrancas"),
+    ("Gunmen kidnap footballer's father in Colombia\nGunmen on motorbikes kidnapped the father of the Madrid "
+     "midfielder outside his home in northern Colombia on Saturday, police said.", None),
     # the counter-example: the same name, a place
-    ("Gunmen kidnap businessman in Liverpool\nGunmen on motorbikes kidnapped a businessman in Liverpool on "
-     "Saturday, police said.", "Liverpool"),
+    ("Gunmen kidnap businessman in Madrid\nGunmen on motorbikes kidnapped a businessman in Madrid on "
+     "Saturday, police said.", "Madrid"),
 ])
 def test_a_town_s_name_that_names_its_team_is_not_the_place(extract, text, city):
-    [m] = [m for m in extract(article("team", text)) if m.role == "reported"]
+    m = the_report(extract, article("team", text))
     assert m.city == city
 
 
@@ -430,7 +436,7 @@ def test_a_town_s_name_that_names_its_team_is_not_the_place(extract, text, city)
      "said.", "Business"),
 ])
 def test_border_guards_attacked_are_a_military_target(extract, text, target):
-    [m] = [m for m in extract(article("guards", text)) if m.role == "reported"]
+    m = the_report(extract, article("guards", text))
     assert m.target_types == [target]
 
 
@@ -442,15 +448,15 @@ def test_border_guards_attacked_are_a_military_target(extract, text, target):
      "killing two workers, the army said.", ["Bombing/Explosion"]),
 ])
 def test_a_killing_by_guerrillas_is_an_armed_assault_only_when_nothing_else_says_what_it_was(extract, text, types):
-    [m] = [m for m in extract(article("guerrillas", text)) if m.role == "reported"]
+    m = the_report(extract, article("guerrillas", text))
     assert m.attack_types == types
 
 
 def test_another_attack_told_separately_does_not_date_the_report(extract):
     text = ("Suicide bomber killed at checkpoint in Sinai\n"
-            "A suicide bomber was shot dead at an army checkpoint in Sheikh Zuweid, Egypt, on Monday, killing two "
+            "A suicide bomber was shot dead at an army checkpoint in Arish, Egypt, on Monday, killing two "
             "soldiers as his vest went off, the army said.\n"
-            "Separately, militants beheaded four men on Sunday near Bir al-Abd, tribal sources said.")
+            "Separately, militants beheaded four men on Sunday near Rafah, tribal sources said.")
     mentions = [m for m in extract(article("separately", text)) if m.role == "reported"]
     assert mentions[0].date == dt.date(2024, 6, 24)  # Monday, not the other attack's Sunday
     assert [m.date for m in mentions[1:]] == [dt.date(2024, 6, 23)]
@@ -465,7 +471,7 @@ def test_another_attack_told_separately_does_not_date_the_report(extract):
      "owners said. The gunmen fled by boat, police said.", "Norway"),
 ])
 def test_a_nationality_said_of_people_is_not_the_place(extract, text, country):
-    [m] = [m for m in extract(article("nationals", text)) if m.role == "reported"]
+    m = the_report(extract, article("nationals", text))
     assert m.country == country
 
 
@@ -505,7 +511,7 @@ def test_a_car_that_crashes_into_a_crowd_by_accident_is_no_incident(extract):
     ("Gunmen who drove into Maiduguri on Sunday opened fire on a market, killing 15 people.", "Maiduguri"),
 ])
 def test_the_place_is_where_the_attack_happened_not_where_people_fled_or_were_treated(extract, text, city):
-    [m] = [m for m in extract(article("refuge", text)) if m.role == "reported"]
+    m = the_report(extract, article("refuge", text))
     assert m.city == city
 
 
@@ -524,7 +530,7 @@ def test_the_place_is_where_the_attack_happened_not_where_people_fled_or_were_tr
      "Quetta", "Pakistan"),
 ])
 def test_a_landmark_or_a_dateline_is_not_the_place_when_the_report_names_another(extract, text, city, country):
-    [m] = [m for m in extract(article("landmark", text)) if m.role == "reported"]
+    m = the_report(extract, article("landmark", text))
     assert (m.city, m.country) == (city, country)
 
 
@@ -556,7 +562,7 @@ def test_an_ambush_is_an_armed_assault_and_its_roadside_bomb_a_bombing(extract):
      "policemen, officials said.", "Pakistan"),
 ])
 def test_a_country_the_attack_lies_beside_is_not_its_country(extract, text, country):
-    [m] = [m for m in extract(article("beside", text)) if m.role == "reported"]
+    m = the_report(extract, article("beside", text))
     assert m.country == country
 
 
@@ -569,7 +575,7 @@ def test_a_country_the_attack_lies_beside_is_not_its_country(extract, text, coun
      "killing four of them, officials said.", None, "Iran"),
 ])
 def test_the_nationality_of_foreign_victims_is_not_the_place(extract, text, city, country):
-    [m] = [m for m in extract(article("nationals", text)) if m.role == "reported"]
+    m = the_report(extract, article("nationals", text))
     assert (m.city, m.country) == (city, country)
 
 
@@ -578,7 +584,7 @@ def test_a_photo_caption_does_not_place_the_attack(extract):
             "ceremony in Kerman on Wednesday, officials said.\n"
             "Mourners gathered outside the Iranian embassy in Paris after the attack. \u00a9 Jane Doe / AFP\n"
             "The attack was the deadliest in the country in years, officials said.")
-    [m] = [m for m in extract(article("caption", text)) if m.role == "reported"]
+    m = the_report(extract, article("caption", text))
     assert m.city == "Kerman"
 
 
@@ -609,7 +615,7 @@ def test_a_province_in_a_group_s_name_is_not_a_place(extract):
     """"Islamic State in Khorasan Province" names a group; it does not put the attack in a Khorasan."""
     text = ("Suicide bomber kills 12 at Kabul checkpoint\nA suicide bomber killed 12 people at a checkpoint in "
             "Kabul, Afghanistan, on Thursday. The Islamic State in Khorasan Province claimed the attack.")
-    [m] = [m for m in extract(article("group-place", text)) if m.role == "reported"]
+    m = the_report(extract, article("group-place", text))
     assert (m.city, m.country) == ("Kabul", "Afghanistan")
 
 

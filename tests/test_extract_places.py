@@ -251,8 +251,8 @@ def test_a_person_of_the_same_name_not_after_in_is_no_place(places):
 
 
 def test_a_venue_named_after_its_town_places_it_in_the_town(places):
-    found, _ = places("Gunmen stormed Garissa University College in Kenya at dawn, officials said.")
-    assert where(found["Garissa"])[:3] == ("city", "Garissa", "Kenya")
+    found, _ = places("Gunmen stormed Kisumu University in Kenya at dawn, officials said.")
+    assert where(found["Kisumu"])[:3] == ("city", "Kisumu", "Kenya")
 
 
 def test_a_venue_named_after_no_town_places_nothing(places):
@@ -262,7 +262,7 @@ def test_a_venue_named_after_no_town_places_nothing(places):
 
 
 def test_a_small_town_the_tagger_calls_a_person_after_in_is_a_place_in_the_country_named(nlp, places):
-    text = "Fighters stormed a border post in Mirjaveh this morning, a spokesman told reporters in Iran."
+    text = "Gunmen attacked a police station in Mirjaveh on Tuesday, officials in Iran said."
     assert [e.label_ for e in nlp(text).ents if e.text == "Mirjaveh"] == ["PERSON"]
     found, _ = places(text)
     assert where(found["Mirjaveh"])[:2] == ("city", "Mīrjāveh")
@@ -270,7 +270,7 @@ def test_a_small_town_the_tagger_calls_a_person_after_in_is_a_place_in_the_count
 
 def test_a_small_town_after_in_is_not_taken_in_a_country_the_article_never_names(places):
     # the counter-example: the same name with no country to vouch for it
-    found, _ = places("Fighters stormed a border post in Mirjaveh this morning, a spokesman said.")
+    found, _ = places("Gunmen attacked a police station in Mirjaveh on Tuesday, officials said.")
     assert found.get("Mirjaveh") is None
 
 

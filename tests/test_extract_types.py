@@ -104,8 +104,8 @@ def test_without_a_model_every_category_counts_but_words_for_the_attackers_only_
 
 
 RECALLING = article("recalling", """\
-Gunmen shoot police officer outside sports centre in Omagh
-Two gunmen opened fire on an off-duty police officer outside a sports centre in Omagh on Wednesday evening, \
+Gunmen shoot police officer outside swimming pool in Enniskillen
+Two gunmen opened fire on an off-duty police officer outside a swimming pool in Enniskillen on Wednesday evening, \
 wounding him, police said.
 The officer was hit several times in the shooting as he put footballs into the boot of his car.
 The officer, who was shot on Wednesday, had led the inquiry into a car bombing in 2011 that killed a colleague.
@@ -121,7 +121,7 @@ def test_a_category_of_an_older_attack_the_report_recalls_is_not_this_ones(extra
 def test_the_same_category_told_of_this_attack_counts(extract):
     # the counter-example: the bombing is the reported attack, told with its own day
     text = RECALLING.text.replace("had led the inquiry into a car bombing in 2011 that killed a colleague",
-                                  "was wounded again in a car bombing in Omagh later that evening")
+                                  "was wounded again in a car bombing in Enniskillen later that evening")
     m = extract(article("same-day", text))
     assert "Bombing/Explosion" in m.attack_types
 

@@ -48,7 +48,7 @@ def _venue_words() -> re.Pattern:
 
 
 def _venue_town(name: str) -> str | None:
-    """The words before a venue word in an organisation's name ("Kisumu" of "Kisumu Polytechnic School"),
+    """The words before a venue word in an organisation's name ("Kisumu" of "Kisumu University"),
     when they are one or two capitalised words."""
     m = _venue_words().search(name)
     if not m:
@@ -99,7 +99,7 @@ def find_place_mentions(doc, gz: Gazetteer | None = None) -> list[PlaceMention]:
             continue
         cands = gz.lookup(name)
         if not cands and ent.label_ in ("ORG", "FAC") and (town := _venue_town(name)):
-            # "Kisumu Polytechnic School", "Herat Airport": the venue's town, where the name starts
+            # "Kisumu University", "Herat Airport": the venue's town, where the name starts
             cands = [c for c in gz.lookup(town) if c.kind == "city"]
             if cands:
                 at = ent.text.find(town)
